@@ -22,7 +22,7 @@ public interface AuxLoss {
 
     /** This loss scaled by {@code weight}. */
     default AuxLoss times(double weight) {
-        return routing -> compute(routing).mul(weight);
+        return routing -> compute(routing).mul((float) weight);
     }
 
     /** No auxiliary loss (always zero). */

@@ -20,7 +20,7 @@ public final class BaseRouter implements Router {
     public Routing route(NDArray logits, NDArray tokenIds, boolean training) {
         int items = Math.toIntExact(logits.getShape().get(0));
         int experts = Math.toIntExact(logits.getShape().get(1));
-        float[] score = logits.toFloatArray();
+        float[] score = Slots.floats(logits);
         int[][] choice;
         int capacity;
         if (training) {

@@ -32,7 +32,7 @@ public final class ExpertChoiceRouter implements Router {
         int items = Math.toIntExact(logits.getShape().get(0));
         int experts = Math.toIntExact(logits.getShape().get(1));
         NDArray probs = logits.softmax(1);
-        float[] p = probs.toFloatArray();
+        float[] p = Slots.floats(probs);
         int capacity = Capacity.of(1, items, capacityFactor, experts);
 
         List<List<int[]>> picks = new ArrayList<>();

@@ -35,4 +35,9 @@ final class Slots {
         }
         return like.getManager().create(mask).toType(like.getDataType(), false);
     }
+
+    /** The values of {@code array} as float32, for routing decisions made in Java. */
+    static float[] floats(NDArray array) {
+        return array.toType(DataType.FLOAT32, false).toFloatArray();
+    }
 }

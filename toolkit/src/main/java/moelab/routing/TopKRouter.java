@@ -63,7 +63,7 @@ public class TopKRouter implements Router {
                         logits.getDataType())) : logits;
         NDArray probs = scores.softmax(1);
 
-        int[][] choice = topK(probs.toFloatArray(), items, experts, k);
+        int[][] choice = topK(Slots.floats(probs), items, experts, k);
         int[] order = serveOrder(probs, items);
         int capacity = Capacity.of(k, items, capacityFactor, experts);
         int[][] position = Capacity.assign(choice, order, experts, capacity);
@@ -81,7 +81,7 @@ public class TopKRouter implements Router {
         if (priority == Priority.BATCH_ORDER) {
             return IntStream.range(0, items).toArray();
         }
-        float[] top = probs.max(new int[] {1}).toFloatArray();
+        float[] top = Slots.floats(probs.max(new int[] {1}));
         return IntStream.range(0, items)
                 .boxed()
                 .sorted(Comparator.comparingDouble((Integer t) -> -top[t]))
@@ -97,8 +97,8 @@ public class TopKRouter implements Router {
     private NDArray loadProbability(NDArray logits, NDArray noisy, double sigma) {
         NDArray threshold = noisy.stopGradient().sort(1).get(":, {}", noisy.getShape().get(1) - k)
                 .expandDims(1);
-        NDArray z = threshold.sub(logits).div(sigma * Math.sqrt(2));
-        return z.erf().neg().add(1).mul(0.5);
+        NDArray z = threshold.sub(logits).div((float) (sigma * Math.sqrt(2)));
+        return z.erf().neg().add(1f).mul(0.5f);
     }
 
     /** Indices of the k largest values of each row, largest first; ties go to the lower index. */
