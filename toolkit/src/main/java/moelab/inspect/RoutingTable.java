@@ -5,6 +5,7 @@ import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /** A {@link Routing} as Tablesaw tables, to print in a notebook or save as CSV. */
 public final class RoutingTable {
@@ -35,6 +36,7 @@ public final class RoutingTable {
                 weight.append(weights[t * routing.slots() + s]);
             }
         }
+        weight.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(4));
         return Table.create("routing", item, slot, expert, position, kept, weight);
     }
 
@@ -62,6 +64,8 @@ public final class RoutingTable {
             fill.append((double) load[e] / routing.capacity());
             imp.append(importance[e]);
         }
+        fill.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
+        imp.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(3));
         return Table.create("experts", expert, kept, capacity, fill, imp);
     }
 }
