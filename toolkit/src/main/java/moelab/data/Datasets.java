@@ -86,13 +86,13 @@ public final class Datasets {
     }
 
     private static FashionMnist fashion(DatasetOptions o, Dataset.Usage usage) {
-        FashionMnist.Builder b = FashionMnist.builder()
+        return FashionMnist.builder()
                 .optDataDir(o.dataDir())
                 .optUsage(usage)
                 .optSeed(o.seed())
                 .optLimit(o.limit())
-                .setSampling(o.batchSize(), usage == Dataset.Usage.TRAIN);
-        return b.build();
+                .setSampling(o.batchSize(), usage == Dataset.Usage.TRAIN)
+                .build();
     }
 
     private static Cifar10 cifar10(DatasetOptions o, Dataset.Usage usage) {

@@ -43,7 +43,7 @@ public abstract class InMemoryImageDataset extends ArrayDataset {
     private final RandomCropFlip augmentation;
     private final long seed;
     private ImageArrays images;
-    private long epoch = -1;
+    private volatile long epoch = -1;
 
     /**
      * Creates the dataset from its builder; nothing is read until {@link #prepare(Progress)}.

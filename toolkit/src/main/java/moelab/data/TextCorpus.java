@@ -263,7 +263,7 @@ public final class TextCorpus {
     /**
      * Describes the corpus size.
      *
-     * @return e.g. {@code "kjv: 4,332,554 tokens (train 3,899,299 / valid 216,627 / test 216,628),
+     * @return e.g. {@code "kjv: 4,137,850 tokens (train 3,724,065 / valid 206,892 / test 206,893),
      *     byte-level vocabulary (256)"}
      */
     public String summary() {

@@ -37,7 +37,7 @@ public final class TokenWindows extends ArrayDataset {
     private final int sequenceLength;
     private final boolean randomOffsets;
     private final long seed;
-    private long epoch = -1;
+    private volatile long epoch = -1;
 
     private TokenWindows(Builder builder) {
         super(builder);
