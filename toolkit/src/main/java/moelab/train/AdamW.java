@@ -37,7 +37,7 @@ import java.util.Map;
  * parameter's path in {@link ai.djl.nn.Block#getParameters()} (stable across runs that build the
  * same architecture), and the update count {@code t}.
  */
-public final class AdamW {
+public final class AdamW implements AutoCloseable {
 
     private final double beta1;
     private final double beta2;
@@ -95,13 +95,14 @@ public final class AdamW {
                 NDArray g = w.getGradient();
                 NDArray m = firstMoment.computeIfAbsent(key, k -> persistent(w.zerosLike()));
                 NDArray v = secondMoment.computeIfAbsent(key, k -> persistent(w.zerosLike()));
+                // float scalars throughout: a Java double would promote the temporaries to float64
                 if (weightDecay > 0 && w.getShape().dimension() >= 2) {
-                    w.muli(1 - learningRate * weightDecay);
+                    w.muli((float) (1 - learningRate * weightDecay));
                 }
-                m.muli(beta1).addi(g.mul(1 - beta1));
-                v.muli(beta2).addi(g.square().muli(1 - beta2));
-                NDArray denominator = v.div(correction2).sqrt().addi(epsilon);
-                w.subi(m.div(correction1).divi(denominator).muli(learningRate));
+                m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+                v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+                NDArray denominator = v.div((float) correction2).sqrt().addi((float) epsilon);
+                w.subi(m.div((float) correction1).divi(denominator).muli((float) learningRate));
             }
         }
     }
@@ -188,6 +189,16 @@ public final class AdamW {
             array.close();
         }
         return onDevice;
+    }
+
+    /** Frees the moment arrays; the optimiser starts from scratch afterwards. */
+    @Override
+    public void close() {
+        firstMoment.values().forEach(NDArray::close);
+        secondMoment.values().forEach(NDArray::close);
+        firstMoment.clear();
+        secondMoment.clear();
+        updates = 0;
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class GlobalNormClipping {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 for (NDArray g : gradients(parameters)) {
-                    g.muli(scale);
+                    g.muli((float) scale);
                 }
             }
         }

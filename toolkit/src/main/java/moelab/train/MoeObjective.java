@@ -94,7 +94,10 @@ public final class MoeObjective {
                 continue;
             }
             current.add(aux);
-            sum = sum == null ? aux : sum.add(aux);
+            // an aux loss scaled by a Java double comes out as float64: bring it to the task's type
+            NDArray term = aux.getDataType() == like.getDataType() ? aux
+                    : aux.toType(like.getDataType(), false);
+            sum = sum == null ? term : sum.add(term);
         }
         seen.clear();
         seen.addAll(current);
@@ -112,7 +115,7 @@ public final class MoeObjective {
     public Parts compute(NDArray logits, NDArray labels) {
         NDArray task = taskLoss(logits, labels);
         NDArray aux = auxLoss(task);
-        NDArray total = auxLossWeight == 0 ? task : task.add(aux.mul(auxLossWeight));
+        NDArray total = auxLossWeight == 0 ? task : task.add(aux.mul((float) auxLossWeight));
         return new Parts(total, task, aux);
     }
 

@@ -69,8 +69,10 @@ public final class TrainingLoop {
     private final LongPredicate stopAfter;
     private final PrintStream out;
     private final ProgressLine.Mode progressMode;
+    private final NDManager manager;
 
     private TrainingLoop(Builder b) {
+        manager = b.manager;
         config = b.config;
         model = b.model;
         trainData = b.trainData;
@@ -109,7 +111,7 @@ public final class TrainingLoop {
      * @throws IllegalArgumentException when the training set has no full batch
      */
     public Result run() {
-        Device device = Engine.getInstance().defaultDevice();
+        Device device = manager != null ? manager.getDevice() : Engine.getInstance().defaultDevice();
         TrainConfig cfg = config;
         Checkpoint from = null;
         if (resume && Checkpoint.exists(outDir)) {
@@ -131,13 +133,17 @@ public final class TrainingLoop {
         MetricsLog metrics = new MetricsLog(outDir);
         RoutingLog routingLog = new RoutingLog(outDir);
 
-        try (NDManager manager = NDManager.newBaseManager(device)) {
+        // The model's parameters live in modelManager, which outlives the run (the trained model
+        // is used afterwards); everything else lives in the run's manager, freed at the end.
+        NDManager modelManager = this.manager != null ? this.manager
+                : NDManager.newBaseManager(device);
+        try (NDManager manager = modelManager.newSubManager();
+             AdamW optimizer = AdamW.of(cfg)) {
             Engine.getInstance().setRandomSeed(seedFor(cfg.seed(), -1));
-            initialize(manager, cfg.batchSize());
-            AdamW optimizer = AdamW.of(cfg);
+            initialize(modelManager, cfg.batchSize());
             Checkpoint.State state = Checkpoint.State.start();
             if (from != null) {
-                from.restore(model, optimizer, manager);
+                from.restore(model, optimizer, modelManager);
                 state = from.state();
                 metrics.resumeAt(state.step());
                 routingLog.resumeAt(state.epoch() + 1);
@@ -352,8 +358,18 @@ public final class TrainingLoop {
         private LongPredicate stopAfter = step -> false;
         private PrintStream out = System.out;
         private ProgressLine.Mode progressMode;
+        private NDManager manager;
 
         private Builder() {}
+
+        /**
+         * The manager holding the model's parameters (default: a new one on {@link
+         * Engine#defaultDevice()}, left open so the trained model stays usable).
+         */
+        public Builder optManager(NDManager manager) {
+            this.manager = manager;
+            return this;
+        }
 
         /** The run's configuration (environment caps already applied). */
         public Builder setConfig(TrainConfig config) {
