@@ -87,7 +87,7 @@ public final class ProgressLine {
         this.total = Math.max(total, 1);
         this.startDone = done;
         this.startNanos = clock.getAsLong();
-        this.lastPrintNanos = Long.MIN_VALUE;
+        this.lastPrintNanos = startNanos;
         this.lastPrintedDone = -1;
         this.lastWidth = 0;
     }
@@ -105,7 +105,7 @@ public final class ProgressLine {
             case OFF:
                 return;
             case TERMINAL:
-                if (!last && now - lastPrintNanos < 100_000_000L) {
+                if (!last && lastPrintedDone >= 0 && now - lastPrintNanos < 100_000_000L) {
                     return;
                 }
                 String line = render(done, metrics, now);
