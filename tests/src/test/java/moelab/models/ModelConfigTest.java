@@ -1,0 +1,109 @@
+package moelab.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import java.util.List;
+import moelab.models.ModelConfig.Family;
+import org.junit.jupiter.api.Test;
+
+class ModelConfigTest {
+
+    @Test
+    void mixerB16HasExactly59880472Parameters() {
+        ModelConfig config = ModelConfig.byName("mixer-b16");
+        assertThat(config.parameterCount()).isEqualTo(59_880_472L);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block model = ModelTesting.initialized(config, manager, 1);
+            assertThat(ModelTesting.parameterCount(model)).isEqualTo(59_880_472L);
+        }
+    }
+
+    @Test
+    void analyticParameterCountsMatchTheBuiltBlocks() {
+        Engine.getInstance().setRandomSeed(1);
+        for (String name : ModelConfig.names()) {
+            if (name.contains("b16")) {
+                continue; // mixer-b16 is pinned above; the larger b16 models are too big for a unit test
+            }
+            ModelConfig config = ModelConfig.byName(name);
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Block model = ModelTesting.initialized(config, manager, 1);
+                assertThat(ModelTesting.parameterCount(model)).as(name)
+                        .isEqualTo(config.parameterCount());
+            }
+        }
+    }
+
+    @Test
+    void hasEveryFamilyAtEverySize() {
+        assertThat(ModelConfig.names()).contains("mixer-tiny", "sparse-mlp-tiny",
+                "mixer-tiny-eqflop", "mixer-cifar", "sparse-mlp-cifar", "mixer-cifar-eqflop",
+                "mixer-b16", "sparse-mlp-b16", "mixer-b16-eqflop");
+        for (String size : List.of("tiny", "small")) {
+            for (String family : List.of("transformer", "gmlp", "smlp", "switch", "gshard", "base",
+                    "hash")) {
+                assertThat(ModelConfig.names()).contains(family + "-lm-" + size);
+            }
+        }
+        assertThatThrownBy(() -> ModelConfig.byName("mixer-huge"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mixer-tiny");
+    }
+
+    @Test
+    void equalFlopPairsMatchWithinOnePercent() {
+        for (String size : List.of("tiny", "cifar", "b16")) {
+            long sparse = ModelConfig.byName("sparse-mlp-" + size).flopsPerExample();
+            long dense = ModelConfig.byName("mixer-" + size + "-eqflop").flopsPerExample();
+            assertThat((double) dense / sparse).as(size).isCloseTo(1.0, within(0.01));
+            assertThat(ModelConfig.byName("mixer-" + size).flopsPerExample()).isLessThan(sparse);
+        }
+        for (String size : List.of("tiny", "small")) {
+            long reference = ModelConfig.byName("transformer-lm-" + size).flopsPerExample();
+            for (String family : List.of("gmlp", "smlp", "switch", "gshard", "base", "hash")) {
+                long flops = ModelConfig.byName(family + "-lm-" + size).flopsPerExample();
+                assertThat((double) flops / reference).as(family + "-lm-" + size)
+                        .isCloseTo(1.0, within(0.01));
+            }
+        }
+    }
+
+    @Test
+    void onlyTheChosenExpertsAreActive() {
+        for (String name : ModelConfig.names()) {
+            ModelConfig config = ModelConfig.byName(name);
+            if (config.sparseBlockCount() == 0) {
+                assertThat(config.activeParameterCount()).as(name).isEqualTo(config.parameterCount());
+            } else {
+                assertThat(config.activeParameterCount()).as(name).isLessThan(config.parameterCount());
+            }
+        }
+        // switch-lm-tiny: 2 sparse blocks of 4 experts d=64 -> h -> 64, top-1: 3 experts idle each
+        ModelConfig config = ModelConfig.byName("switch-lm-tiny");
+        long h = config.channelMixingHidden();
+        long expert = 2 * 64 * h + h + 64;
+        assertThat(config.parameterCount() - config.activeParameterCount()).isEqualTo(2 * 3 * expert);
+    }
+
+    @Test
+    void mixerFlopsAreTwiceTheMultiplyAdds() {
+        // Mixer-B/16: 12.6 G multiply-adds per image (Tolstikhin et al., Table 1 reports 12.6 GFLOPs)
+        ModelConfig config = ModelConfig.byName("mixer-b16");
+        long s = 196;
+        long c = 768;
+        long macs = 768L * 768 * s + 12 * (2 * s * 384 * c + 2 * c * 3072 * s) + 768L * 1000;
+        assertThat(config.flopsPerExample()).isEqualTo(2 * macs);
+    }
+
+    @Test
+    void builderRejectsShapesThatDoNotFit() {
+        assertThatThrownBy(() -> ModelConfig.builder(Family.MIXER).optImageSize(28).optPatchSize(5)
+                .build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ModelConfig.builder(Family.SMLP).optWidth(30)
+                .optTokenMixingExperts(4).build()).isInstanceOf(IllegalArgumentException.class);
+    }
+}

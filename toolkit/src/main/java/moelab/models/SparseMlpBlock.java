@@ -1,0 +1,142 @@
+package moelab.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import moelab.mixing.ChannelMixingMlp;
+import moelab.mixing.ChannelMixingMoe;
+import moelab.mixing.ReRepresentation;
+import moelab.mixing.TokenMixingMlp;
+import moelab.mixing.TokenMixingMoe;
+
+/**
+ * One Sparse-MLP block (Lou et al. 2021): re-representation layer 1 {@code (S, C) → (2S, C/2)},
+ * {@code MoE_s} (token-mixing experts over the {@code 2S} patches), {@code MoE_c}
+ * (channel-mixing experts), re-representation layer 2 back to {@code (S, C)}.
+ *
+ * <p>Residual and LayerNorm placement (design choice; the paper fixes only the order of the
+ * layers), with {@code z} on the re-represented {@code (2S, C/2)} grid:
+ *
+ * <pre>
+ * z = RR1(LN(x));  z = z + MoE_s(z)
+ * channelMoeInside:  z = z + MoE_c(LN(z));  x = x + RR2(z)
+ * otherwise:         x = x + RR2(z);        x = x + MoE_c(LN(x))     (MoE_c on (S, C))
+ * </pre>
+ *
+ * Items an expert drops come out of their MoE layer as zeros, so the residual carries them. An
+ * expert count of 0 puts the dense {@link TokenMixingMlp} / {@link ChannelMixingMlp} in that slot.
+ *
+ * <p>Input {@code (B, S, C)}, output {@code (B, S, C)}.
+ */
+public final class SparseMlpBlock extends AbstractBlock {
+
+    private final int patches;
+    private final int channels;
+    private final boolean channelMoeInside;
+    private final LayerNorm tokenNorm;
+    private final ReRepresentation reRepresentation1;
+    private final Block tokenMixing;
+    private final LayerNorm channelNorm;
+    private final Block channelMixing;
+    private final ReRepresentation reRepresentation2;
+
+    /** Builds the block {@code config} describes (a {@link ModelConfig.Family#SPARSE_MLP} config). */
+    public SparseMlpBlock(ModelConfig config) {
+        patches = config.numPatches();
+        channels = config.width();
+        channelMoeInside = config.channelMoeInside();
+        int patches2 = 2 * patches;
+        int channels2 = channels / 2;
+        int channelItemWidth = channelMoeInside ? channels2 : channels;
+        tokenNorm = addChildBlock("tokenNorm", LayerNorm.builder().axis(2).build());
+        reRepresentation1 = addChildBlock("reRepresentation1",
+                new ReRepresentation(patches, channels, patches2, channels2));
+        int tokenExperts = config.tokenMixingExperts();
+        tokenMixing = addChildBlock("tokenMixing", tokenExperts == 0
+                ? new TokenMixingMlp(patches2, config.tokenMixingHidden())
+                : new TokenMixingMoe(
+                        config.moeLayer(tokenExperts, patches2, config.tokenMixingHidden())));
+        channelNorm = addChildBlock("channelNorm", LayerNorm.builder().axis(2).build());
+        int channelExperts = config.channelMixingExperts();
+        channelMixing = addChildBlock("channelMixing", channelExperts == 0
+                ? new ChannelMixingMlp(channelItemWidth, config.channelMixingHidden())
+                : new ChannelMixingMoe(config.moeLayer(
+                        channelExperts, channelItemWidth, config.channelMixingHidden())));
+        reRepresentation2 = addChildBlock("reRepresentation2",
+                new ReRepresentation(patches2, channels2, patches, channels));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.get(0); // (B, S, C)
+        NDArray z = apply(reRepresentation1, apply(tokenNorm, x, store, training, params), store,
+                training, params); // (B, 2S, C/2)
+        z = z.add(apply(tokenMixing, z, store, training, params)); // (B, 2S, C/2)
+        if (channelMoeInside) {
+            z = z.add(apply(channelMixing, apply(channelNorm, z, store, training, params), store,
+                    training, params)); // (B, 2S, C/2)
+            x = x.add(apply(reRepresentation2, z, store, training, params)); // (B, S, C)
+        } else {
+            x = x.add(apply(reRepresentation2, z, store, training, params)); // (B, S, C)
+            x = x.add(apply(channelMixing, apply(channelNorm, x, store, training, params), store,
+                    training, params)); // (B, S, C)
+        }
+        return new NDList(x);
+    }
+
+    private static NDArray apply(Block block, NDArray x, ParameterStore store, boolean training,
+            PairList<String, Object> params) {
+        return block.forward(store, new NDList(x), training, params).head();
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape outer = inputShapes[0]; // (B, S, C)
+        Shape inner = new Shape(outer.get(0), 2L * patches, channels / 2); // (B, 2S, C/2)
+        tokenNorm.initialize(manager, dataType, outer);
+        reRepresentation1.initialize(manager, dataType, outer);
+        tokenMixing.initialize(manager, dataType, inner);
+        channelNorm.initialize(manager, dataType, channelMoeInside ? inner : outer);
+        channelMixing.initialize(manager, dataType, channelMoeInside ? inner : outer);
+        reRepresentation2.initialize(manager, dataType, inner);
+    }
+
+    /** Parameters and FLOPs per image of one block. */
+    static Cost cost(ModelConfig config) {
+        long s = config.numPatches();
+        long c = config.width();
+        long s2 = 2 * s;
+        long c2 = c / 2;
+        Cost cost = Cost.layerNorm(c)
+                .plus(Cost.linear(c, c2, s)) // RR1, channels: C -> C/2 on S rows
+                .plus(Cost.linear(s, s2, c2)); // RR1, patches: S -> 2S on C/2 columns
+        int tokenExperts = config.tokenMixingExperts();
+        cost = cost.plus(tokenExperts == 0
+                ? Cost.feedForward(s2, config.tokenMixingHidden(), c2)
+                : Cost.moe(s2, config.tokenMixingHidden(), tokenExperts,
+                        config.expertsPerItem(tokenExperts), c2));
+        long width = config.channelMoeInside() ? c2 : c;
+        long items = config.channelMoeInside() ? s2 : s;
+        int channelExperts = config.channelMixingExperts();
+        cost = cost.plus(Cost.layerNorm(width)).plus(channelExperts == 0
+                ? Cost.feedForward(width, config.channelMixingHidden(), items)
+                : Cost.moe(width, config.channelMixingHidden(), channelExperts,
+                        config.expertsPerItem(channelExperts), items));
+        return cost
+                .plus(Cost.linear(c2, c, s2)) // RR2, channels: C/2 -> C on 2S rows
+                .plus(Cost.linear(s2, s, c)); // RR2, patches: 2S -> S on C columns
+    }
+}
