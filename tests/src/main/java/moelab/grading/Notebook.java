@@ -99,7 +99,7 @@ public final class Notebook {
         }
     }
 
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private static JsonElement sorted(JsonElement e) {
         if (e.isJsonObject()) {
