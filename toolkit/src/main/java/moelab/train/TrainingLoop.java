@@ -172,6 +172,15 @@ public final class TrainingLoop {
                 routingStats.reset();
                 double lr = Double.NaN;
                 try (NDManager epochManager = manager.newSubManager()) {
+                    if (epoch == state.epoch() && epoch > 0) {
+                        // moelab.data's datasets start a new epoch of augmentation draws (window
+                        // offsets for text) with every getData call: replay the calls of the
+                        // epochs already done, so this one draws as the uninterrupted run did.
+                        for (int e = 0; e < epoch; e++) {
+                            trainData.getData(epochManager,
+                                    new EpochSampler(cfg.seed(), e, cfg.batchSize(), 0));
+                        }
+                    }
                     Iterable<Batch> batches = trainData.getData(epochManager,
                             new EpochSampler(cfg.seed(), epoch, cfg.batchSize(), batchIndex));
                     for (Batch batch : batches) {
@@ -270,6 +279,11 @@ public final class TrainingLoop {
             routingStats.record(objective.blocks());
             double gradNorm = clipping != null ? clipping.clip(parameters)
                     : GlobalNormClipping.globalNorm(parameters);
+            if (!Double.isFinite(gradNorm)) {
+                throw new IllegalStateException("the gradient is not finite (global norm "
+                        + gradNorm + ", loss " + loss.total().getFloat() + ") in parameters "
+                        + nonFiniteGradients(parameters) + "; the update is not applied");
+            }
             optimizer.step(parameters, lr);
             zeroGradients(parameters);
             double accuracy = Double.NaN;
@@ -307,6 +321,20 @@ public final class TrainingLoop {
                 p.getValue().getArray().setRequiresGradient(true);
             }
         }
+    }
+
+    private static java.util.List<String> nonFiniteGradients(ParameterList parameters) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (Pair<String, Parameter> p : parameters) {
+            NDArray w = p.getValue().getArray();
+            if (p.getValue().requiresGradient() && w.hasGradient()) {
+                NDArray g = w.getGradient();
+                if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
+                    names.add(p.getKey());
+                }
+            }
+        }
+        return names;
     }
 
     private static void zeroGradients(ParameterList parameters) {
