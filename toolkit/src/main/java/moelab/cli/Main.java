@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             CommandLine.HelpCommand.class,
+            InfoCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
         })
 public final class Main implements Runnable {
 
