@@ -33,13 +33,13 @@ public record GradeReport(String notebook, List<ExerciseResult> exercises) {
 
     /** The table printed after grading, with every problem spelled out below it. */
     public String table() {
-        StringBuilder out = new StringBuilder();
+        StringBuilder out = new StringBuilder(notebook).append('\n');
         out.append(String.format(Locale.ROOT, "%-28s %7s %6s  %s%n", "exercise", "tests", "score", "status"));
         for (ExerciseResult e : exercises) {
             out.append(String.format(Locale.ROOT, "%-28s %3d/%-3d %5.0f%%  %s%n", e.id(), e.passed(),
                     e.tests().size(), 100 * e.score(), e.status().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         }
-        out.append(String.format(Locale.ROOT, "%-28s %7s %5.1f%%%n", "total (" + notebook + ")", "", 100 * score()));
+        out.append(String.format(Locale.ROOT, "%-28s %7s %5.1f%%%n", "total", "", 100 * score()));
         for (ExerciseResult e : exercises) {
             if (e.message() != null) {
                 out.append("\n").append(e.id()).append(": ").append(e.message()).append('\n');
