@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import moelab.nd.Scalars;
 
 /**
  * Multi-head causal self-attention (Vaswani et al. 2017), the Transformer's token mixing:
@@ -58,7 +59,7 @@ public final class CausalSelfAttention extends AbstractBlock {
         NDArray k = split.get(1);
         NDArray v = split.get(2);
 
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(headDim)); // (B, H, T, T)
+        NDArray scores = Scalars.dividedBy(q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(headDim)); // (B, H, T, T)
         NDManager manager = x.getManager();
         NDArray allowed = CausalMask.lowerTriangular(manager, length, scores.getDataType()); // (T, T)
         scores = scores.add(allowed.sub(1).mul(MASKED_SCORE)); // + 0 where allowed, -1e9 above

@@ -51,16 +51,10 @@ public enum RouterKind {
     /** The auxiliary loss of weight {@code λ} that goes with this router. */
     public AuxLoss auxLoss(double weight) {
         return switch (this) {
-            case BATCH_PRIORITY -> scaled(new ImportanceLoss().plus(new LoadLoss()), weight / 2);
-            case SWITCH, GSHARD -> scaled(new BalanceLoss(), weight);
+            case BATCH_PRIORITY -> new ImportanceLoss().plus(new LoadLoss()).times(weight / 2);
+            case SWITCH, GSHARD -> new BalanceLoss().times(weight);
             case BASE, HASH -> AuxLoss.none();
         };
-    }
-
-    /** {@code loss · weight}, keeping the loss's float32 type (a double scalar would promote it). */
-    private static AuxLoss scaled(AuxLoss loss, double weight) {
-        float w = (float) weight;
-        return routing -> loss.compute(routing).mul(w);
     }
 
     /** Experts each item is sent to. */

@@ -3,6 +3,7 @@ package moelab.moe;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import moelab.routing.Routing;
+import moelab.nd.Scalars;
 
 /**
  * An auxiliary loss computed from a routing, added to the task loss to keep experts balanced or
@@ -22,7 +23,7 @@ public interface AuxLoss {
 
     /** This loss scaled by {@code weight}. */
     default AuxLoss times(double weight) {
-        return routing -> compute(routing).mul((float) weight);
+        return routing -> Scalars.times(compute(routing), weight);
     }
 
     /** No auxiliary loss (always zero). */

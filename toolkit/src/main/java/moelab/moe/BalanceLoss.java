@@ -2,6 +2,7 @@ package moelab.moe;
 
 import ai.djl.ndarray.NDArray;
 import moelab.routing.Routing;
+import moelab.nd.Scalars;
 
 /**
  * Switch Transformer / GShard load-balancing loss {@code E · Σ_e f_e · P_e}, with {@code f_e} the
@@ -22,6 +23,6 @@ public final class BalanceLoss implements AuxLoss {
         }
         NDArray meanProb = routing.probs().mean(new int[] {0}); // (E)
         NDArray f = meanProb.getManager().create(fraction).toType(meanProb.getDataType(), false);
-        return f.mul(meanProb).sum().mul(experts);
+        return Scalars.times(f.mul(meanProb).sum(), experts);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import moelab.nd.Scalars;
 
 /**
  * Softmax top-k gating, {@code TopK(softmax(W_g x + ε))} with {@code ε ~ N(0, σ²)} at training
@@ -97,8 +98,8 @@ public class TopKRouter implements Router {
     private NDArray loadProbability(NDArray logits, NDArray noisy, double sigma) {
         NDArray threshold = noisy.stopGradient().sort(1).get(":, {}", noisy.getShape().get(1) - k)
                 .expandDims(1);
-        NDArray z = threshold.sub(logits).div((float) (sigma * Math.sqrt(2)));
-        return z.erf().neg().add(1f).mul(0.5f);
+        NDArray z = Scalars.dividedBy(threshold.sub(logits), sigma * Math.sqrt(2));
+        return Scalars.times(z.erf().neg().add(1f), 0.5);
     }
 
     /** Indices of the k largest values of each row, largest first; ties go to the lower index. */

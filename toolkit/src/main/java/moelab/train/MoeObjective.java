@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import moelab.moe.MoeBlock;
+import moelab.nd.Scalars;
 
 /**
  * The training objective of an MoE model: the task loss plus the auxiliary losses of every MoE
@@ -115,7 +116,7 @@ public final class MoeObjective {
     public Parts compute(NDArray logits, NDArray labels) {
         NDArray task = taskLoss(logits, labels);
         NDArray aux = auxLoss(task);
-        NDArray total = auxLossWeight == 0 ? task : task.add(aux.mul((float) auxLossWeight));
+        NDArray total = auxLossWeight == 0 ? task : task.add(Scalars.times(aux, auxLossWeight));
         return new Parts(total, task, aux);
     }
 
