@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             TrainCommand.class,
             EvalCommand.class,
+            CompareCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
@@ -25,17 +26,27 @@ public final class ChartFiles {
      * over it, so a reader never sees half a picture.
      */
     public static void savePng(Chart<?, ?> chart, Path png) {
+        savePng(List.of(chart), 1, 1, png);
+    }
+
+    /** Writes several charts as one PNG grid of {@code rows × columns} panels, atomically. */
+    public static <T extends Chart<?, ?>> void savePng(List<T> charts, int rows, int columns,
+            Path png) {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         try {
             Path dir = png.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".chart", ".png");
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+                BitmapEncoder.saveBitmap(charts, rows, columns, out,
+                        BitmapEncoder.BitmapFormat.PNG);
             }
             Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write chart to " + png, e);
+            throw new UncheckedIOException("cannot write " + png, e);
         }
     }
 }

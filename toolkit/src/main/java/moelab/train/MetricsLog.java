@@ -3,7 +3,7 @@ package moelab.train;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
+import moelab.inspect.ChartFiles;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -135,7 +135,7 @@ public final class MetricsLog {
                     1 / Math.log(2));
         }
         Path png = outDir.resolve(PLOT);
-        PngCharts.save(List.of(loss, second), 1, 2, png);
+        ChartFiles.savePng(List.of(loss, second), 1, 2, png);
         return png;
     }
 

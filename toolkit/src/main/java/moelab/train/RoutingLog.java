@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import moelab.inspect.ChartFiles;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -121,7 +122,7 @@ public final class RoutingLog {
         int columns = Math.min(2, charts.size());
         int rows = (charts.size() + columns - 1) / columns;
         Path png = outDir.resolve(PLOT);
-        PngCharts.save(charts, rows, columns, png);
+        ChartFiles.savePng(charts, rows, columns, png);
         return png;
     }
 }

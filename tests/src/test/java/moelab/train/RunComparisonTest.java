@@ -1,0 +1,66 @@
+package moelab.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+class RunComparisonTest {
+
+    /** A run of two epochs whose evaluation accuracies are {@code first} then {@code second}. */
+    private static Path classifierRun(Path root, String name, double first, double second) {
+        Path dir = root.resolve(name);
+        MetricsLog log = new MetricsLog(dir);
+        log.start();
+        log.epoch(1, 100, 1e-3, 0.9, 0.7, new Evaluation(1000, 1000, 0.6, first, false), 500, 60);
+        log.epoch(2, 200, 1e-3, 0.5, 0.8, new Evaluation(1000, 1000, 0.4, second, false), 500, 120);
+        return dir;
+    }
+
+    @Test
+    void summarisesLastAndBestAccuracyAndDrawsTheChart(@TempDir Path root) throws Exception {
+        Path a = classifierRun(root, "dense", 0.85, 0.84);
+        Path b = classifierRun(root, "sparse", 0.86, 0.90);
+        RunComparison comparison = new RunComparison(List.of(a, b));
+        assertThat(comparison.metric()).isEqualTo("eval_accuracy");
+
+        Table summary = comparison.summary();
+        assertThat(summary.stringColumn("run").asList()).containsExactly("dense", "sparse");
+        assertThat(summary.doubleColumn("eval_accuracy").asList()).containsExactly(0.84, 0.90);
+        assertThat(summary.doubleColumn("best_eval_accuracy").asList()).containsExactly(0.85, 0.90);
+        assertThat(summary.doubleColumn("minutes").get(0)).isCloseTo(2.0, within(1e-9));
+        assertThat(summary.longColumn("steps").get(1)).isEqualTo(200L);
+
+        Path out = root.resolve("cmp");
+        comparison.write(out);
+        assertThat(Files.readString(out.resolve(RunComparison.MARKDOWN)))
+                .contains("| run | steps | minutes |").contains("| sparse | 200 | 2.0000 |");
+        assertThat(Files.readAllLines(out.resolve(RunComparison.CSV))).hasSize(3);
+        assertThat(Files.size(out.resolve(RunComparison.PLOT))).isGreaterThan(5_000);
+    }
+
+    @Test
+    void languageModelsAreComparedByBitsPerCharacterLowestBest(@TempDir Path root) {
+        Path dir = root.resolve("lm");
+        MetricsLog log = new MetricsLog(dir);
+        log.start();
+        log.epoch(1, 10, 1e-3, 2.0, Double.NaN, new Evaluation(10, 640, 2 * Math.log(2), Double.NaN, true), 50, 30);
+        log.epoch(2, 20, 1e-3, 1.5, Double.NaN, new Evaluation(10, 640, 3 * Math.log(2), Double.NaN, true), 50, 60);
+        RunComparison comparison = new RunComparison(List.of(dir));
+        assertThat(comparison.metric()).isEqualTo("eval_bpc");
+        assertThat(comparison.summary().doubleColumn("best_eval_bpc").get(0)).isCloseTo(2.0, within(1e-9));
+        assertThat(comparison.summary().doubleColumn("eval_bpc").get(0)).isCloseTo(3.0, within(1e-9));
+    }
+
+    @Test
+    void aDirectoryWithoutMetricsIsAClearError(@TempDir Path root) {
+        assertThatThrownBy(() -> new RunComparison(List.of(root)))
+                .hasMessageContaining("metrics.csv").hasMessageContaining("moelab train");
+    }
+}

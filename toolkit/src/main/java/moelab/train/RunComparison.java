@@ -1,0 +1,174 @@
+package moelab.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import moelab.inspect.ChartFiles;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/**
+ * Finished runs side by side, read from their {@code metrics.csv}: a summary table (one row per
+ * run: steps, wall-clock, throughput, the last and the best evaluation) and a chart of the
+ * evaluation metric against epochs and against wall-clock minutes. The metric is the evaluation
+ * accuracy for classifiers and the bits per character for language models.
+ */
+public final class RunComparison {
+
+    /** Summary table file name. */
+    public static final String CSV = "summary.csv";
+    /** The same table as Markdown, for a README. */
+    public static final String MARKDOWN = "summary.md";
+    /** The chart. */
+    public static final String PLOT = "comparison.png";
+
+    private final List<Path> runs;
+    private final List<Table> epochs;
+    private final boolean classifier;
+
+    /**
+     * @param runs run directories, each holding a {@code metrics.csv}; the directory name labels
+     *     the run
+     */
+    public RunComparison(List<Path> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("compare needs at least one run directory");
+        }
+        this.runs = List.copyOf(runs);
+        this.epochs = runs.stream().map(RunComparison::epochRows).toList();
+        this.classifier = hasValues(epochs.get(0), "eval_accuracy");
+    }
+
+    private static Table epochRows(Path run) {
+        if (!Files.isRegularFile(run.resolve(MetricsLog.FILE))) {
+            throw new IllegalArgumentException(run + " holds no " + MetricsLog.FILE
+                    + ": give the --out directory of a `moelab train` run");
+        }
+        Table all = new MetricsLog(run).table();
+        Table rows = all.where(all.stringColumn("kind").isEqualTo("epoch"));
+        if (rows.rowCount() == 0) {
+            throw new IllegalArgumentException(run + " has no finished epoch yet");
+        }
+        return rows;
+    }
+
+    /** The name of the compared metric: {@code eval_accuracy} or {@code eval_bpc}. */
+    public String metric() {
+        return classifier ? "eval_accuracy" : "eval_bpc";
+    }
+
+    /** One row per run. */
+    public Table summary() {
+        StringColumn name = StringColumn.create("run");
+        LongColumn steps = LongColumn.create("steps");
+        DoubleColumn minutes = DoubleColumn.create("minutes");
+        DoubleColumn throughput = DoubleColumn.create("examples_per_sec");
+        DoubleColumn last = DoubleColumn.create(metric());
+        DoubleColumn best = DoubleColumn.create("best_" + metric());
+        DoubleColumn loss = DoubleColumn.create("eval_loss");
+        for (int i = 0; i < runs.size(); i++) {
+            Table t = epochs.get(i);
+            int end = t.rowCount() - 1;
+            DoubleColumn m = t.doubleColumn(metric());
+            name.append(runs.get(i).getFileName().toString());
+            steps.append(t.longColumn("step").get(end));
+            minutes.append(t.doubleColumn("elapsed_s").get(end) / 60);
+            throughput.append(t.doubleColumn("examples_per_sec").get(end));
+            last.append(m.get(end));
+            best.append(classifier ? m.max() : m.min());
+            loss.append(t.doubleColumn("eval_loss").get(end));
+        }
+        return Table.create("runs", name, steps, minutes, throughput, last, best, loss);
+    }
+
+    /** Evaluation metric against epochs (left) and against wall-clock minutes (right). */
+    public List<XYChart> charts() {
+        String label = classifier ? "test accuracy" : "validation bits per character";
+        XYChart byEpoch = chart(label + " by epoch", "epoch", label);
+        XYChart byTime = chart(label + " by wall-clock", "minutes", label);
+        for (int i = 0; i < runs.size(); i++) {
+            Table t = epochs.get(i);
+            String name = runs.get(i).getFileName().toString();
+            double[] y = t.doubleColumn(metric()).asDoubleArray();
+            byEpoch.addSeries(name, t.longColumn("epoch").asDoubleArray(), y);
+            byTime.addSeries(name, t.doubleColumn("elapsed_s").divide(60).asDoubleArray(), y);
+        }
+        return List.of(byEpoch, byTime);
+    }
+
+    private XYChart chart(String title, String x, String y) {
+        XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(x)
+                .yAxisTitle(y).build();
+        chart.getStyler().setLegendPosition(classifier ? Styler.LegendPosition.InsideSE
+                : Styler.LegendPosition.InsideNE);
+        return chart;
+    }
+
+    /** Writes {@code summary.csv}, {@code summary.md} and {@code comparison.png} into {@code out}. */
+    public void write(Path out) {
+        Table summary = summary();
+        try {
+            Files.createDirectories(out);
+            writeAtomically(out.resolve(CSV), toCsv(summary));
+            writeAtomically(out.resolve(MARKDOWN), toMarkdown(summary));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the comparison into " + out, e);
+        }
+        ChartFiles.savePng(charts(), 1, 2, out.resolve(PLOT));
+    }
+
+    /** A table as a Markdown table, numbers with 4 significant decimals. */
+    static String toMarkdown(Table table) {
+        StringBuilder md = new StringBuilder("|");
+        table.columnNames().forEach(c -> md.append(' ').append(c).append(" |"));
+        md.append("\n|");
+        table.columns().forEach(c -> md.append(c instanceof NumericColumn ? "---:|" : "---|"));
+        md.append('\n');
+        for (int r = 0; r < table.rowCount(); r++) {
+            md.append('|');
+            for (Column<?> c : table.columns()) {
+                md.append(' ').append(format(c.get(r))).append(" |");
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    private static String toCsv(Table table) {
+        StringBuilder csv = new StringBuilder(String.join(",", table.columnNames())).append('\n');
+        for (int r = 0; r < table.rowCount(); r++) {
+            for (int c = 0; c < table.columnCount(); c++) {
+                csv.append(c == 0 ? "" : ",").append(format(table.column(c).get(r)));
+            }
+            csv.append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static String format(Object value) {
+        return value instanceof Double d ? String.format(Locale.ROOT, "%.4f", d)
+                : String.valueOf(value);
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".summary", ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static boolean hasValues(Table t, String column) {
+        return ((NumericColumn<?>) t.column(column)).countMissing() < t.rowCount();
+    }
+}
