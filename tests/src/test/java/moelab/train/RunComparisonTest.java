@@ -18,7 +18,9 @@ class RunComparisonTest {
         Path dir = root.resolve(name);
         MetricsLog log = new MetricsLog(dir);
         log.start();
+        log.step(1, 100, 1e-3, 0.9, 0.9, 0, 1, 0.7, 640, 50);
         log.epoch(1, 100, 1e-3, 0.9, 0.7, new Evaluation(1000, 1000, 0.6, first, false), 500, 60);
+        log.step(2, 200, 1e-3, 0.5, 0.5, 0, 1, 0.8, 640, 100);
         log.epoch(2, 200, 1e-3, 0.5, 0.8, new Evaluation(1000, 1000, 0.4, second, false), 500, 120);
         return dir;
     }
@@ -34,13 +36,15 @@ class RunComparisonTest {
         assertThat(summary.stringColumn("run").asList()).containsExactly("dense", "sparse");
         assertThat(summary.doubleColumn("eval_accuracy").asList()).containsExactly(0.84, 0.90);
         assertThat(summary.doubleColumn("best_eval_accuracy").asList()).containsExactly(0.85, 0.90);
-        assertThat(summary.doubleColumn("minutes").get(0)).isCloseTo(2.0, within(1e-9));
+        // training wall-clock: the last step ended at 100 s; the evaluation after it is not counted
+        assertThat(summary.doubleColumn("minutes").get(0)).isCloseTo(100 / 60.0, within(1e-9));
+        assertThat(summary.doubleColumn("examples_per_sec").get(0)).isEqualTo(640.0);
         assertThat(summary.longColumn("steps").get(1)).isEqualTo(200L);
 
         Path out = root.resolve("cmp");
         comparison.write(out);
         assertThat(Files.readString(out.resolve(RunComparison.MARKDOWN)))
-                .contains("| run | steps | minutes |").contains("| sparse | 200 | 2.0000 |");
+                .contains("| run | steps | minutes |").contains("| sparse | 200 | 1.6667 |");
         assertThat(Files.readAllLines(out.resolve(RunComparison.CSV))).hasSize(3);
         assertThat(Files.size(out.resolve(RunComparison.PLOT))).isGreaterThan(5_000);
     }
@@ -50,7 +54,9 @@ class RunComparisonTest {
         Path dir = root.resolve("lm");
         MetricsLog log = new MetricsLog(dir);
         log.start();
+        log.step(1, 10, 1e-3, 2.0, 2.0, 0, 1, Double.NaN, 50, 25);
         log.epoch(1, 10, 1e-3, 2.0, Double.NaN, new Evaluation(10, 640, 2 * Math.log(2), Double.NaN, true), 50, 30);
+        log.step(2, 20, 1e-3, 1.5, 1.5, 0, 1, Double.NaN, 50, 50);
         log.epoch(2, 20, 1e-3, 1.5, Double.NaN, new Evaluation(10, 640, 3 * Math.log(2), Double.NaN, true), 50, 60);
         RunComparison comparison = new RunComparison(List.of(dir));
         assertThat(comparison.metric()).isEqualTo("eval_bpc");

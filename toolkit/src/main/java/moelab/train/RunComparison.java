@@ -21,9 +21,10 @@ import tech.tablesaw.columns.Column;
 
 /**
  * Finished runs side by side, read from their {@code metrics.csv}: a summary table (one row per
- * run: steps, wall-clock, throughput, the last and the best evaluation) and a chart of the
- * evaluation metric against epochs and against wall-clock minutes. The metric is the evaluation
- * accuracy for classifiers and the bits per character for language models.
+ * run: steps, training wall-clock, throughput, the last and the best evaluation) and a chart of
+ * the evaluation metric against epochs and against training minutes. The metric is the evaluation
+ * accuracy for classifiers and the bits per character for language models. Wall-clock counts the
+ * training steps only, not the evaluations between epochs.
  */
 public final class RunComparison {
 
@@ -36,6 +37,7 @@ public final class RunComparison {
 
     private final List<Path> runs;
     private final List<Table> epochs;
+    private final List<Table> steps;
     private final boolean classifier;
 
     /**
@@ -47,21 +49,34 @@ public final class RunComparison {
             throw new IllegalArgumentException("compare needs at least one run directory");
         }
         this.runs = List.copyOf(runs);
-        this.epochs = runs.stream().map(RunComparison::epochRows).toList();
+        List<Table> tables = runs.stream().map(RunComparison::metrics).toList();
+        this.epochs = tables.stream().map(t -> rows(t, "epoch")).toList();
+        this.steps = tables.stream().map(t -> rows(t, "step")).toList();
+        for (int i = 0; i < runs.size(); i++) {
+            if (epochs.get(i).rowCount() == 0) {
+                throw new IllegalArgumentException(runs.get(i) + " has no finished epoch yet");
+            }
+        }
         this.classifier = hasValues(epochs.get(0), "eval_accuracy");
     }
 
-    private static Table epochRows(Path run) {
+    private static Table metrics(Path run) {
         if (!Files.isRegularFile(run.resolve(MetricsLog.FILE))) {
             throw new IllegalArgumentException(run + " holds no " + MetricsLog.FILE
                     + ": give the --out directory of a `moelab train` run");
         }
-        Table all = new MetricsLog(run).table();
-        Table rows = all.where(all.stringColumn("kind").isEqualTo("epoch"));
-        if (rows.rowCount() == 0) {
-            throw new IllegalArgumentException(run + " has no finished epoch yet");
-        }
-        return rows;
+        return new MetricsLog(run).table();
+    }
+
+    private static Table rows(Table metrics, String kind) {
+        return metrics.where(metrics.stringColumn("kind").isEqualTo(kind));
+    }
+
+    /** Training seconds (evaluations excluded) when step {@code step} of run {@code i} ended. */
+    private double trainingSeconds(int i, long step) {
+        Table t = steps.get(i);
+        Table at = t.where(t.longColumn("step").isEqualTo(step));
+        return at.rowCount() == 0 ? Double.NaN : at.doubleColumn("elapsed_s").get(0);
     }
 
     /** The name of the compared metric: {@code eval_accuracy} or {@code eval_bpc}. */
@@ -72,7 +87,7 @@ public final class RunComparison {
     /** One row per run. */
     public Table summary() {
         StringColumn name = StringColumn.create("run");
-        LongColumn steps = LongColumn.create("steps");
+        LongColumn stepsDone = LongColumn.create("steps");
         DoubleColumn minutes = DoubleColumn.create("minutes");
         DoubleColumn throughput = DoubleColumn.create("examples_per_sec");
         DoubleColumn last = DoubleColumn.create(metric());
@@ -83,27 +98,33 @@ public final class RunComparison {
             int end = t.rowCount() - 1;
             DoubleColumn m = t.doubleColumn(metric());
             name.append(runs.get(i).getFileName().toString());
-            steps.append(t.longColumn("step").get(end));
-            minutes.append(t.doubleColumn("elapsed_s").get(end) / 60);
-            throughput.append(t.doubleColumn("examples_per_sec").get(end));
+            stepsDone.append(t.longColumn("step").get(end));
+            long lastStep = t.longColumn("step").get(end);
+            minutes.append(trainingSeconds(i, lastStep) / 60);
+            Table stepRows = steps.get(i);
+            throughput.append(stepRows.doubleColumn("examples_per_sec")
+                    .get(stepRows.rowCount() - 1));
             last.append(m.get(end));
             best.append(classifier ? m.max() : m.min());
             loss.append(t.doubleColumn("eval_loss").get(end));
         }
-        return Table.create("runs", name, steps, minutes, throughput, last, best, loss);
+        return Table.create("runs", name, stepsDone, minutes, throughput, last, best, loss);
     }
 
     /** Evaluation metric against epochs (left) and against wall-clock minutes (right). */
     public List<XYChart> charts() {
         String label = classifier ? "test accuracy" : "validation bits per character";
         XYChart byEpoch = chart(label + " by epoch", "epoch", label);
-        XYChart byTime = chart(label + " by wall-clock", "minutes", label);
+        XYChart byTime = chart(label + " by training wall-clock", "minutes", label);
         for (int i = 0; i < runs.size(); i++) {
             Table t = epochs.get(i);
             String name = runs.get(i).getFileName().toString();
             double[] y = t.doubleColumn(metric()).asDoubleArray();
             byEpoch.addSeries(name, t.longColumn("epoch").asDoubleArray(), y);
-            byTime.addSeries(name, t.doubleColumn("elapsed_s").divide(60).asDoubleArray(), y);
+            int run = i;
+            double[] minutes = t.longColumn("step").asList().stream()
+                    .mapToDouble(step -> trainingSeconds(run, step) / 60).toArray();
+            byTime.addSeries(name, minutes, y);
         }
         return List.of(byEpoch, byTime);
     }
