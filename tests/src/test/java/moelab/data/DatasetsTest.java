@@ -34,6 +34,15 @@ class DatasetsTest {
     }
 
     @Test
+    void fashionMnistByNameAugmentsOnlyTrainingAndHonoursTheFlag() {
+        DataSplits on = Datasets.byName("fashion-mnist", options("fashion-mnist"));
+        assertThat(((InMemoryImageDataset) on.train()).isAugmented()).isTrue();
+        assertThat(((InMemoryImageDataset) on.test()).isAugmented()).isFalse();
+        DataSplits off = Datasets.byName("fashion-mnist", options("fashion-mnist").withAugment(false));
+        assertThat(((InMemoryImageDataset) off.train()).isAugmented()).isFalse();
+    }
+
+    @Test
     void cifarByNameAugmentsOnlyTrainingAndHonoursTheFlag() {
         DataSplits on = Datasets.byName("CIFAR10", options("cifar10"));
         assertThat(((InMemoryImageDataset) on.train()).isAugmented()).isTrue();

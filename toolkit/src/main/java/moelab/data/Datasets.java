@@ -91,6 +91,8 @@ public final class Datasets {
                 .optUsage(usage)
                 .optSeed(o.seed())
                 .optLimit(o.limit())
+                .optAugmentation(usage == Dataset.Usage.TRAIN && o.augment()
+                        ? RandomCropFlip.fashionMnist() : null)
                 .setSampling(o.batchSize(), usage == Dataset.Usage.TRAIN)
                 .build();
     }

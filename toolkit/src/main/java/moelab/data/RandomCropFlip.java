@@ -52,6 +52,16 @@ public final class RandomCropFlip {
     }
 
     /**
+     * Returns the Fashion-MNIST setting: 2 pixels of padding, flip with probability 1/2 (garments
+     * are close to mirror-symmetric; the background is zero, like the padding).
+     *
+     * @return the augmentation used for Fashion-MNIST training
+     */
+    public static RandomCropFlip fashionMnist() {
+        return new RandomCropFlip(2, 0.5);
+    }
+
+    /**
      * Returns the padding on each side.
      *
      * @return padding in pixels
