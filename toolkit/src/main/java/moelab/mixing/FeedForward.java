@@ -4,15 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import moelab.experts.GeluMlp;
 
 /**
- * The two-layer MLP every mixing layer is made of, {@code f(x) = GELU(x W1 + b1) W2 + b2}, applied
- * along the last axis.
+ * The two-layer MLP every mixing layer is made of, {@code f(x) = GELU(x W1 + b1) W2 + b2} (a
+ * {@link GeluMlp}), applied along the last axis.
  *
  * <p>Input {@code (..., d)}, output {@code (..., d)}; hidden width {@code h}. The weights are laid
  * out exactly like one expert of {@link moelab.experts.Experts}: {@code W1: (d, h)}, {@code b1: (h)},
@@ -23,10 +22,7 @@ public final class FeedForward extends AbstractBlock {
 
     private final int inputDim;
     private final int hiddenDim;
-    private final Parameter w1;
-    private final Parameter b1;
-    private final Parameter w2;
-    private final Parameter b2;
+    private final GeluMlp mlp;
 
     /**
      * @param inputDim {@code d}, the width of the axis the MLP acts on
@@ -39,20 +35,10 @@ public final class FeedForward extends AbstractBlock {
         }
         this.inputDim = inputDim;
         this.hiddenDim = hiddenDim;
-        w1 = addParameter(weight("w1", new Shape(inputDim, hiddenDim), inputDim));
-        b1 = addParameter(bias("b1", new Shape(hiddenDim)));
-        w2 = addParameter(weight("w2", new Shape(hiddenDim, inputDim), hiddenDim));
-        b2 = addParameter(bias("b2", new Shape(inputDim)));
-    }
-
-    private static Parameter weight(String name, Shape shape, int fanIn) {
-        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(shape)
-                .optInitializer(new NormalInitializer((float) Math.sqrt(1.0 / fanIn))).build();
-    }
-
-    private static Parameter bias(String name, Shape shape) {
-        return Parameter.builder().setName(name).setType(Parameter.Type.BIAS).optShape(shape)
-                .build();
+        mlp = new GeluMlp(new Shape(), new Shape(), inputDim, hiddenDim);
+        for (Parameter p : mlp.weights()) {
+            addParameter(p);
+        }
     }
 
     /** Width {@code d} of the axis the MLP acts on. */
@@ -67,12 +53,12 @@ public final class FeedForward extends AbstractBlock {
 
     /** The weights {@code W1, b1, W2, b2}, for copying or inspecting. */
     public Parameter[] weights() {
-        return new Parameter[] {w1, b1, w2, b2};
+        return mlp.weights();
     }
 
     /** Parameters: {@code 2 d h + h + d}. */
     public long parameterCount() {
-        return 2L * inputDim * hiddenDim + hiddenDim + inputDim;
+        return mlp.parameterCount();
     }
 
     @Override
@@ -84,12 +70,7 @@ public final class FeedForward extends AbstractBlock {
             throw new IllegalArgumentException(
                     "feed-forward of width d=" + inputDim + " got input " + shape);
         }
-        var device = x.getDevice();
-        NDArray h = x.matMul(store.getValue(w1, device, training))
-                .add(store.getValue(b1, device, training)); // (..., h)
-        h = Activation.gelu(h);
-        NDArray y = h.matMul(store.getValue(w2, device, training))
-                .add(store.getValue(b2, device, training)); // (..., d)
+        NDArray y = mlp.apply(store, x, training); // (..., d)
         return new NDList(y);
     }
 
