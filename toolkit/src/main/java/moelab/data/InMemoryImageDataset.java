@@ -205,6 +205,7 @@ public abstract class InMemoryImageDataset extends IndexedDataset {
         Path dataDir;
         Dataset.Usage usage = Dataset.Usage.TRAIN;
         RandomCropFlip augmentation;
+        private boolean augmentationSet;
         long seed = 42;
 
         /**
@@ -238,7 +239,20 @@ public abstract class InMemoryImageDataset extends IndexedDataset {
          */
         public T optAugmentation(RandomCropFlip augmentation) {
             this.augmentation = augmentation;
+            augmentationSet = true;
             return self();
+        }
+
+        /**
+         * Augments the training split with {@code augmentation} unless {@link #optAugmentation}
+         * was called; for {@code build()}.
+         *
+         * @param augmentation the dataset's default training augmentation
+         */
+        void augmentTrainingByDefault(RandomCropFlip augmentation) {
+            if (!augmentationSet && usage == Dataset.Usage.TRAIN) {
+                this.augmentation = augmentation;
+            }
         }
 
         /**
@@ -251,5 +265,12 @@ public abstract class InMemoryImageDataset extends IndexedDataset {
             this.seed = seed;
             return self();
         }
+
+        /**
+         * Builds the dataset; files are read by {@code prepare()}.
+         *
+         * @return the dataset
+         */
+        public abstract InMemoryImageDataset build();
     }
 }
