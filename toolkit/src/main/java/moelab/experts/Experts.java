@@ -3,8 +3,6 @@ package moelab.experts;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -15,14 +13,11 @@ import ai.djl.util.PairList;
  * matrix multiply per layer.
  *
  * <p>Input {@code (E, C, d)}: row block e is expert e's buffer of C dispatched items. Output
- * {@code (E, C, d)}.
+ * {@code (E, C, d)}. Parameters {@code E (2 d h + h + d)}.
  */
-public final class Experts extends AbstractBlock {
+public final class Experts extends GeluMlp {
 
     private final int numExperts;
-    private final int inputDim;
-    private final int hiddenDim;
-    private final GeluMlp mlp;
 
     /**
      * @param numExperts {@code E}
@@ -30,13 +25,8 @@ public final class Experts extends AbstractBlock {
      * @param hiddenDim {@code h}, each expert's hidden width
      */
     public Experts(int numExperts, int inputDim, int hiddenDim) {
+        super(new Shape(numExperts), new Shape(numExperts, 1), inputDim, hiddenDim);
         this.numExperts = numExperts;
-        this.inputDim = inputDim;
-        this.hiddenDim = hiddenDim;
-        mlp = new GeluMlp(new Shape(numExperts), new Shape(numExperts, 1), inputDim, hiddenDim);
-        for (Parameter p : mlp.weights()) {
-            addParameter(p);
-        }
     }
 
     /** Number of experts {@code E}. */
@@ -44,51 +34,20 @@ public final class Experts extends AbstractBlock {
         return numExperts;
     }
 
-    /** Item size {@code d}. */
-    public int inputDim() {
-        return inputDim;
-    }
-
-    /** Hidden width {@code h} of each expert. */
-    public int hiddenDim() {
-        return hiddenDim;
-    }
-
-    /** The four weight parameters {@code W1, b1, W2, b2}, for copying or inspecting weights. */
-    public Parameter[] weights() {
-        return mlp.weights();
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         if (x.getShape().dimension() != 3 || x.getShape().get(0) != numExperts
-                || x.getShape().get(2) != inputDim) {
+                || x.getShape().get(2) != inputDim()) {
             throw new IllegalArgumentException("experts expect (E, C, d) = (" + numExperts
-                    + ", C, " + inputDim + "), got " + x.getShape());
+                    + ", C, " + inputDim() + "), got " + x.getShape());
         }
-        NDArray y = mlp.apply(store, x, training); // (E, C, d)
-        return new NDList(y);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
-
-    @Override
-    public void prepare(Shape[] inputShapes) {
-        // every parameter shape is fixed in the constructor
-    }
-
-    /** Parameters: {@code E (2 d h + h + d)}. */
-    public long parameterCount() {
-        return mlp.parameterCount();
+        return new NDList(mlp(store, x, training)); // (E, C, d)
     }
 
     @Override
     public String toString() {
-        return "Experts(E=" + numExperts + ", d=" + inputDim + ", h=" + hiddenDim + ")";
+        return "Experts(E=" + numExperts + ", d=" + inputDim() + ", h=" + hiddenDim() + ")";
     }
 }

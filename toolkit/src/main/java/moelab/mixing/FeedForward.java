@@ -3,8 +3,6 @@ package moelab.mixing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import moelab.experts.GeluMlp;
@@ -16,49 +14,25 @@ import moelab.experts.GeluMlp;
  * <p>Input {@code (..., d)}, output {@code (..., d)}; hidden width {@code h}. The weights are laid
  * out exactly like one expert of {@link moelab.experts.Experts}: {@code W1: (d, h)}, {@code b1: (h)},
  * {@code W2: (h, d)}, {@code b2: (d)}, so a dense layer and a one-expert MoE layer can share
- * weights. Extra inputs (token ids passed along a model) are ignored.
+ * weights. Parameters {@code 2 d h + h + d}. Extra inputs (token ids passed along a model) are
+ * ignored.
  */
-public final class FeedForward extends AbstractBlock {
-
-    private final int inputDim;
-    private final int hiddenDim;
-    private final GeluMlp mlp;
+public final class FeedForward extends GeluMlp {
 
     /**
      * @param inputDim {@code d}, the width of the axis the MLP acts on
      * @param hiddenDim {@code h}
      */
     public FeedForward(int inputDim, int hiddenDim) {
+        super(new Shape(), new Shape(), checkPositive(inputDim, hiddenDim), hiddenDim);
+    }
+
+    private static int checkPositive(int inputDim, int hiddenDim) {
         if (inputDim < 1 || hiddenDim < 1) {
             throw new IllegalArgumentException(
                     "feed-forward needs d, h >= 1, got d=" + inputDim + " h=" + hiddenDim);
         }
-        this.inputDim = inputDim;
-        this.hiddenDim = hiddenDim;
-        mlp = new GeluMlp(new Shape(), new Shape(), inputDim, hiddenDim);
-        for (Parameter p : mlp.weights()) {
-            addParameter(p);
-        }
-    }
-
-    /** Width {@code d} of the axis the MLP acts on. */
-    public int inputDim() {
         return inputDim;
-    }
-
-    /** Hidden width {@code h}. */
-    public int hiddenDim() {
-        return hiddenDim;
-    }
-
-    /** The weights {@code W1, b1, W2, b2}, for copying or inspecting. */
-    public Parameter[] weights() {
-        return mlp.weights();
-    }
-
-    /** Parameters: {@code 2 d h + h + d}. */
-    public long parameterCount() {
-        return mlp.parameterCount();
     }
 
     @Override
@@ -66,26 +40,15 @@ public final class FeedForward extends AbstractBlock {
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0); // (..., d)
         Shape shape = x.getShape();
-        if (shape.get(shape.dimension() - 1) != inputDim) {
+        if (shape.get(shape.dimension() - 1) != inputDim()) {
             throw new IllegalArgumentException(
-                    "feed-forward of width d=" + inputDim + " got input " + shape);
+                    "feed-forward of width d=" + inputDim() + " got input " + shape);
         }
-        NDArray y = mlp.apply(store, x, training); // (..., d)
-        return new NDList(y);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
-
-    @Override
-    public void prepare(Shape[] inputShapes) {
-        // every parameter shape is fixed in the constructor
+        return new NDList(mlp(store, x, training)); // (..., d)
     }
 
     @Override
     public String toString() {
-        return "FeedForward(d=" + inputDim + ", h=" + hiddenDim + ")";
+        return "FeedForward(d=" + inputDim() + ", h=" + hiddenDim() + ")";
     }
 }
