@@ -80,28 +80,14 @@ public final class Cifar10 extends InMemoryImageDataset {
     /** Builder for {@link Cifar10}; see {@link InMemoryImageDataset.ImageBuilder}. */
     public static final class Builder extends ImageBuilder<Builder> {
 
-        private boolean augmentationSet;
-
         @Override
         protected Builder self() {
             return this;
         }
 
         @Override
-        public Builder optAugmentation(RandomCropFlip augmentation) {
-            augmentationSet = true;
-            return super.optAugmentation(augmentation);
-        }
-
-        /**
-         * Builds the dataset; files are read by {@code prepare()}.
-         *
-         * @return the dataset
-         */
         public Cifar10 build() {
-            if (!augmentationSet && usage == Dataset.Usage.TRAIN) {
-                augmentation = RandomCropFlip.cifar();
-            }
+            augmentTrainingByDefault(RandomCropFlip.cifar());
             return new Cifar10(this);
         }
     }

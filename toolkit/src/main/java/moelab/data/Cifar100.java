@@ -93,18 +93,11 @@ public final class Cifar100 extends InMemoryImageDataset {
     /** Builder for {@link Cifar100}; see {@link InMemoryImageDataset.ImageBuilder}. */
     public static final class Builder extends ImageBuilder<Builder> {
 
-        private boolean augmentationSet;
         private boolean coarse;
 
         @Override
         protected Builder self() {
             return this;
-        }
-
-        @Override
-        public Builder optAugmentation(RandomCropFlip augmentation) {
-            augmentationSet = true;
-            return super.optAugmentation(augmentation);
         }
 
         /**
@@ -118,15 +111,9 @@ public final class Cifar100 extends InMemoryImageDataset {
             return this;
         }
 
-        /**
-         * Builds the dataset; files are read by {@code prepare()}.
-         *
-         * @return the dataset
-         */
+        @Override
         public Cifar100 build() {
-            if (!augmentationSet && usage == Dataset.Usage.TRAIN) {
-                augmentation = RandomCropFlip.cifar();
-            }
+            augmentTrainingByDefault(RandomCropFlip.cifar());
             return new Cifar100(this);
         }
     }

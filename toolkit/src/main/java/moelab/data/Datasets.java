@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Looks datasets up by name, for the CLI's {@code --dataset NAME --data-dir DIR} and for notebooks.
@@ -56,16 +57,14 @@ public final class Datasets {
         switch (key) {
             case "fashion-mnist":
             case "fashionmnist":
-                return images("fashion-mnist",
-                        fashion(options, Dataset.Usage.TRAIN), fashion(options, Dataset.Usage.TEST));
+                return images("fashion-mnist", FashionMnist::builder, RandomCropFlip.fashionMnist(),
+                        options);
             case "cifar10":
             case "cifar-10":
-                return images("cifar10",
-                        cifar10(options, Dataset.Usage.TRAIN), cifar10(options, Dataset.Usage.TEST));
+                return images("cifar10", Cifar10::builder, RandomCropFlip.cifar(), options);
             case "cifar100":
             case "cifar-100":
-                return images("cifar100",
-                        cifar100(options, Dataset.Usage.TRAIN), cifar100(options, Dataset.Usage.TEST));
+                return images("cifar100", Cifar100::builder, RandomCropFlip.cifar(), options);
             case "imagenet":
             case "imagenette":
                 return folder(key, options);
@@ -85,43 +84,12 @@ public final class Datasets {
         }
     }
 
-    private static FashionMnist fashion(DatasetOptions o, Dataset.Usage usage) {
-        return FashionMnist.builder()
-                .optDataDir(o.dataDir())
-                .optUsage(usage)
-                .optSeed(o.seed())
-                .optLimit(o.limit())
-                .optAugmentation(usage == Dataset.Usage.TRAIN && o.augment()
-                        ? RandomCropFlip.fashionMnist() : null)
-                .setSampling(o.batchSize(), usage == Dataset.Usage.TRAIN)
-                .build();
-    }
-
-    private static Cifar10 cifar10(DatasetOptions o, Dataset.Usage usage) {
-        boolean train = usage == Dataset.Usage.TRAIN;
-        return Cifar10.builder()
-                .optDataDir(o.dataDir())
-                .optUsage(usage)
-                .optSeed(o.seed())
-                .optAugmentation(train && o.augment() ? RandomCropFlip.cifar() : null)
-                .optLimit(o.limit())
-                .setSampling(o.batchSize(), train)
-                .build();
-    }
-
-    private static Cifar100 cifar100(DatasetOptions o, Dataset.Usage usage) {
-        boolean train = usage == Dataset.Usage.TRAIN;
-        return Cifar100.builder()
-                .optDataDir(o.dataDir())
-                .optUsage(usage)
-                .optSeed(o.seed())
-                .optAugmentation(train && o.augment() ? RandomCropFlip.cifar() : null)
-                .optLimit(o.limit())
-                .setSampling(o.batchSize(), train)
-                .build();
-    }
-
-    private static DataSplits images(String name, InMemoryImageDataset train, InMemoryImageDataset test) {
+    /** Train and test split of an in-memory image dataset; {@code augmentation} for training, if on. */
+    private static DataSplits images(String name, Supplier<InMemoryImageDataset.ImageBuilder<?>> builder,
+            RandomCropFlip augmentation, DatasetOptions o) {
+        InMemoryImageDataset train =
+                imageSplit(builder.get(), Dataset.Usage.TRAIN, o.augment() ? augmentation : null, o);
+        InMemoryImageDataset test = imageSplit(builder.get(), Dataset.Usage.TEST, null, o);
         train.prepare(null);
         test.prepare(null);
         String summary = String.format(
@@ -130,6 +98,18 @@ public final class Datasets {
         return new DataSplits(
                 name, DataSplits.Task.IMAGE_CLASSIFICATION, train, test, test,
                 train.imageShape(), train.classNames().size(), train.classNames(), Optional.empty(), summary);
+    }
+
+    private static InMemoryImageDataset imageSplit(InMemoryImageDataset.ImageBuilder<?> builder,
+            Dataset.Usage usage, RandomCropFlip augmentation, DatasetOptions o) {
+        return builder
+                .optDataDir(o.dataDir())
+                .optUsage(usage)
+                .optSeed(o.seed())
+                .optAugmentation(augmentation)
+                .optLimit(o.limit())
+                .setSampling(o.batchSize(), usage == Dataset.Usage.TRAIN)
+                .build();
     }
 
     private static DataSplits folder(String name, DatasetOptions o) {

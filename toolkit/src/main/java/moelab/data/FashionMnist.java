@@ -119,11 +119,7 @@ public final class FashionMnist extends InMemoryImageDataset {
             return this;
         }
 
-        /**
-         * Builds the dataset; files are read by {@code prepare()}.
-         *
-         * @return the dataset
-         */
+        @Override
         public FashionMnist build() {
             return new FashionMnist(this);
         }

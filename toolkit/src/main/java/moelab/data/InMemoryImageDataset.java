@@ -1,21 +1,13 @@
 package moelab.data;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
-import ai.djl.training.dataset.Record;
-import ai.djl.training.dataset.Sampler;
-import ai.djl.translate.TranslateException;
 import ai.djl.util.Progress;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 
 /**
  * An image-classification dataset small enough to keep in memory as 8-bit pixels (Fashion-MNIST,
@@ -35,7 +27,7 @@ import java.util.concurrent.ExecutorService;
  * only on (seed, epoch, index), see {@link ExampleRandom}; the epoch advances with every {@code
  * getData} call.
  */
-public abstract class InMemoryImageDataset extends ArrayDataset {
+public abstract class InMemoryImageDataset extends IndexedDataset {
 
     private final Path dataDir;
     private final Dataset.Usage usage;
@@ -43,7 +35,6 @@ public abstract class InMemoryImageDataset extends ArrayDataset {
     private final RandomCropFlip augmentation;
     private final long seed;
     private ImageArrays images;
-    private volatile long epoch = -1;
 
     /**
      * Creates the dataset from its builder; nothing is read until {@link #prepare(Progress)}.
@@ -86,37 +77,9 @@ public abstract class InMemoryImageDataset extends ArrayDataset {
         }
     }
 
-    /** {@inheritDoc} Each call starts a new epoch of augmentation draws. */
-    @Override
-    public Iterable<Batch> getData(NDManager manager, Sampler sampler, ExecutorService executor)
-            throws IOException, TranslateException {
-        prepare();
-        synchronized (this) {
-            epoch++;
-        }
-        return super.getData(manager, sampler, executor);
-    }
-
     @Override
     protected long availableSize() {
         return loaded().size();
-    }
-
-    @Override
-    public Record get(NDManager manager, long index) {
-        Batch batch = getByIndices(manager, index);
-        NDArray image = batch.getData().singletonOrThrow().squeeze(0);
-        NDArray label = batch.getLabels().singletonOrThrow().squeeze(0);
-        return new Record(new NDList(image), new NDList(label));
-    }
-
-    @Override
-    public Batch getByRange(NDManager manager, long fromIndex, long toIndex) {
-        long[] indices = new long[Math.toIntExact(toIndex - fromIndex)];
-        for (int i = 0; i < indices.length; i++) {
-            indices[i] = fromIndex + i;
-        }
-        return getByIndices(manager, indices);
     }
 
     @Override
@@ -127,7 +90,7 @@ public abstract class InMemoryImageDataset extends ArrayDataset {
         byte[] cropped = new byte[imageSize];
         float[] batch = new float[indices.length * imageSize];
         int[] labels = new int[indices.length];
-        long currentEpoch = Math.max(epoch, 0);
+        long currentEpoch = epoch();
         for (int b = 0; b < indices.length; b++) {
             int index = checkIndex(indices[b]);
             byte[] source = data.pixels();
@@ -148,22 +111,7 @@ public abstract class InMemoryImageDataset extends ArrayDataset {
             labels[b] = data.labels()[index];
         }
         Shape shape = new Shape(indices.length, data.channels(), data.height(), data.width());
-        return new Batch(
-                manager,
-                new NDList(manager.create(batch, shape)),
-                new NDList(manager.create(labels)),
-                indices.length,
-                dataBatchifier,
-                labelBatchifier,
-                0,
-                0);
-    }
-
-    private int checkIndex(long index) {
-        if (index < 0 || index >= size()) {
-            throw new IndexOutOfBoundsException("index " + index + " outside 0.." + (size() - 1));
-        }
-        return (int) index;
+        return batch(manager, manager.create(batch, shape), manager.create(labels), indices.length);
     }
 
     private ImageArrays loaded() {
@@ -257,6 +205,7 @@ public abstract class InMemoryImageDataset extends ArrayDataset {
         Path dataDir;
         Dataset.Usage usage = Dataset.Usage.TRAIN;
         RandomCropFlip augmentation;
+        private boolean augmentationSet;
         long seed = 42;
 
         /**
@@ -290,7 +239,20 @@ public abstract class InMemoryImageDataset extends ArrayDataset {
          */
         public T optAugmentation(RandomCropFlip augmentation) {
             this.augmentation = augmentation;
+            augmentationSet = true;
             return self();
+        }
+
+        /**
+         * Augments the training split with {@code augmentation} unless {@link #optAugmentation}
+         * was called; for {@code build()}.
+         *
+         * @param augmentation the dataset's default training augmentation
+         */
+        void augmentTrainingByDefault(RandomCropFlip augmentation) {
+            if (!augmentationSet && usage == Dataset.Usage.TRAIN) {
+                this.augmentation = augmentation;
+            }
         }
 
         /**
@@ -303,5 +265,12 @@ public abstract class InMemoryImageDataset extends ArrayDataset {
             this.seed = seed;
             return self();
         }
+
+        /**
+         * Builds the dataset; files are read by {@code prepare()}.
+         *
+         * @return the dataset
+         */
+        public abstract InMemoryImageDataset build();
     }
 }

@@ -1,18 +1,9 @@
 package moelab.data;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.Record;
-import ai.djl.training.dataset.Sampler;
-import ai.djl.translate.TranslateException;
 import ai.djl.util.Progress;
-
-import java.io.IOException;
-import java.util.concurrent.ExecutorService;
 
 /**
  * Next-token prediction windows over a token sequence, for language models.
@@ -31,13 +22,12 @@ import java.util.concurrent.ExecutorService;
  * <p>Batches: data int32 (B, T) input ids, labels int32 (B, T) targets; {@link #get} returns (T)
  * and (T).
  */
-public final class TokenWindows extends ArrayDataset {
+public final class TokenWindows extends IndexedDataset {
 
     private final TokenSequence tokens;
     private final int sequenceLength;
     private final boolean randomOffsets;
     private final long seed;
-    private volatile long epoch = -1;
 
     private TokenWindows(Builder builder) {
         super(builder);
@@ -60,16 +50,6 @@ public final class TokenWindows extends ArrayDataset {
     @Override
     public void prepare(Progress progress) {}
 
-    /** {@inheritDoc} Each call starts a new epoch of random offsets. */
-    @Override
-    public Iterable<Batch> getData(NDManager manager, Sampler sampler, ExecutorService executor)
-            throws IOException, TranslateException {
-        synchronized (this) {
-            epoch++;
-        }
-        return super.getData(manager, sampler, executor);
-    }
-
     @Override
     protected long availableSize() {
         return (tokens.length() - 1) / sequenceLength;
@@ -82,31 +62,12 @@ public final class TokenWindows extends ArrayDataset {
      * @return o_i, the position of its first input token
      */
     public int offset(long index) {
-        if (index < 0 || index >= size()) {
-            throw new IndexOutOfBoundsException("index " + index + " outside 0.." + (size() - 1));
-        }
+        checkIndex(index);
         if (randomOffsets) {
-            return ExampleRandom.of(seed, Math.max(epoch, 0), index)
+            return ExampleRandom.of(seed, epoch(), index)
                     .nextInt(tokens.length() - sequenceLength);
         }
         return (int) index * sequenceLength;
-    }
-
-    @Override
-    public Record get(NDManager manager, long index) {
-        Batch batch = getByIndices(manager, index);
-        NDArray input = batch.getData().singletonOrThrow().squeeze(0);
-        NDArray target = batch.getLabels().singletonOrThrow().squeeze(0);
-        return new Record(new NDList(input), new NDList(target));
-    }
-
-    @Override
-    public Batch getByRange(NDManager manager, long fromIndex, long toIndex) {
-        long[] indices = new long[Math.toIntExact(toIndex - fromIndex)];
-        for (int i = 0; i < indices.length; i++) {
-            indices[i] = fromIndex + i;
-        }
-        return getByIndices(manager, indices);
     }
 
     @Override
@@ -120,15 +81,8 @@ public final class TokenWindows extends ArrayDataset {
             tokens.copy(offset + 1, targets, b * t, t);
         }
         Shape shape = new Shape(indices.length, t);
-        return new Batch(
-                manager,
-                new NDList(manager.create(inputs, shape)),
-                new NDList(manager.create(targets, shape)),
-                indices.length,
-                dataBatchifier,
-                labelBatchifier,
-                0,
-                0);
+        return batch(manager, manager.create(inputs, shape), manager.create(targets, shape),
+                indices.length);
     }
 
     /**

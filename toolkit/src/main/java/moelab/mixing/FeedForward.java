@@ -3,76 +3,36 @@ package moelab.mixing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import moelab.experts.GeluMlp;
 
 /**
- * The two-layer MLP every mixing layer is made of, {@code f(x) = GELU(x W1 + b1) W2 + b2}, applied
- * along the last axis.
+ * The two-layer MLP every mixing layer is made of, {@code f(x) = GELU(x W1 + b1) W2 + b2} (a
+ * {@link GeluMlp}), applied along the last axis.
  *
  * <p>Input {@code (..., d)}, output {@code (..., d)}; hidden width {@code h}. The weights are laid
  * out exactly like one expert of {@link moelab.experts.Experts}: {@code W1: (d, h)}, {@code b1: (h)},
  * {@code W2: (h, d)}, {@code b2: (d)}, so a dense layer and a one-expert MoE layer can share
- * weights. Extra inputs (token ids passed along a model) are ignored.
+ * weights. Parameters {@code 2 d h + h + d}. Extra inputs (token ids passed along a model) are
+ * ignored.
  */
-public final class FeedForward extends AbstractBlock {
-
-    private final int inputDim;
-    private final int hiddenDim;
-    private final Parameter w1;
-    private final Parameter b1;
-    private final Parameter w2;
-    private final Parameter b2;
+public final class FeedForward extends GeluMlp {
 
     /**
      * @param inputDim {@code d}, the width of the axis the MLP acts on
      * @param hiddenDim {@code h}
      */
     public FeedForward(int inputDim, int hiddenDim) {
+        super(new Shape(), new Shape(), checkPositive(inputDim, hiddenDim), hiddenDim);
+    }
+
+    private static int checkPositive(int inputDim, int hiddenDim) {
         if (inputDim < 1 || hiddenDim < 1) {
             throw new IllegalArgumentException(
                     "feed-forward needs d, h >= 1, got d=" + inputDim + " h=" + hiddenDim);
         }
-        this.inputDim = inputDim;
-        this.hiddenDim = hiddenDim;
-        w1 = addParameter(weight("w1", new Shape(inputDim, hiddenDim), inputDim));
-        b1 = addParameter(bias("b1", new Shape(hiddenDim)));
-        w2 = addParameter(weight("w2", new Shape(hiddenDim, inputDim), hiddenDim));
-        b2 = addParameter(bias("b2", new Shape(inputDim)));
-    }
-
-    private static Parameter weight(String name, Shape shape, int fanIn) {
-        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(shape)
-                .optInitializer(new NormalInitializer((float) Math.sqrt(1.0 / fanIn))).build();
-    }
-
-    private static Parameter bias(String name, Shape shape) {
-        return Parameter.builder().setName(name).setType(Parameter.Type.BIAS).optShape(shape)
-                .build();
-    }
-
-    /** Width {@code d} of the axis the MLP acts on. */
-    public int inputDim() {
         return inputDim;
-    }
-
-    /** Hidden width {@code h}. */
-    public int hiddenDim() {
-        return hiddenDim;
-    }
-
-    /** The weights {@code W1, b1, W2, b2}, for copying or inspecting. */
-    public Parameter[] weights() {
-        return new Parameter[] {w1, b1, w2, b2};
-    }
-
-    /** Parameters: {@code 2 d h + h + d}. */
-    public long parameterCount() {
-        return 2L * inputDim * hiddenDim + hiddenDim + inputDim;
     }
 
     @Override
@@ -80,31 +40,15 @@ public final class FeedForward extends AbstractBlock {
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0); // (..., d)
         Shape shape = x.getShape();
-        if (shape.get(shape.dimension() - 1) != inputDim) {
+        if (shape.get(shape.dimension() - 1) != inputDim()) {
             throw new IllegalArgumentException(
-                    "feed-forward of width d=" + inputDim + " got input " + shape);
+                    "feed-forward of width d=" + inputDim() + " got input " + shape);
         }
-        var device = x.getDevice();
-        NDArray h = x.matMul(store.getValue(w1, device, training))
-                .add(store.getValue(b1, device, training)); // (..., h)
-        h = Activation.gelu(h);
-        NDArray y = h.matMul(store.getValue(w2, device, training))
-                .add(store.getValue(b2, device, training)); // (..., d)
-        return new NDList(y);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
-
-    @Override
-    public void prepare(Shape[] inputShapes) {
-        // every parameter shape is fixed in the constructor
+        return new NDList(mlp(store, x, training)); // (..., d)
     }
 
     @Override
     public String toString() {
-        return "FeedForward(d=" + inputDim + ", h=" + hiddenDim + ")";
+        return "FeedForward(d=" + inputDim() + ", h=" + hiddenDim() + ")";
     }
 }

@@ -1,22 +1,13 @@
 package moelab.models;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.norm.LayerNorm;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import moelab.mixing.FeedForward;
 import moelab.mixing.SpatialMoe;
 
 /**
  * One sparse block of sMLP (Yu et al. 2022): sMoE for token mixing (in place of gMLP's spatial
  * gating unit or a Transformer's attention), then tMoE for feature mixing (in place of the FFN),
- * each pre-normalised with a residual:
+ * each pre-normalised with a residual ({@link PreNormResidualBlock}):
  *
  * <pre>
  * x = x + sMoE(LN(x))     hidden dimension in E_s chunks, chunk i → expert i, causal (T, T) mixing
@@ -29,49 +20,20 @@ import moelab.mixing.SpatialMoe;
  * <p>Input {@code (B, T, d)} plus token ids {@code (B, T)} (passed to tMoE for hash routing),
  * output {@code (B, T, d)}.
  */
-public final class SparseAllMlpBlock extends AbstractBlock {
-
-    private final LayerNorm spatialNorm;
-    private final SpatialMoe spatialMoe;
-    private final LayerNorm featureNorm;
-    private final Block tokenMoe;
+public final class SparseAllMlpBlock extends PreNormResidualBlock {
 
     /** Builds the block {@code config} describes (a {@link ModelConfig.Family#SMLP} config). */
     public SparseAllMlpBlock(ModelConfig config) {
-        int d = config.width();
-        spatialNorm = addChildBlock("spatialNorm", LayerNorm.builder().axis(2).build());
-        spatialMoe = addChildBlock("sMoE",
-                new SpatialMoe(config.tokenMixingExperts(), d, config.contextLength()));
-        featureNorm = addChildBlock("featureNorm", LayerNorm.builder().axis(2).build());
+        super("spatialNorm", "sMoE",
+                new SpatialMoe(config.tokenMixingExperts(), config.width(), config.contextLength()),
+                "featureNorm", "tMoE", tokenMoe(config));
+    }
+
+    private static Block tokenMoe(ModelConfig config) {
         int experts = config.channelMixingExperts();
-        tokenMoe = addChildBlock("tMoE", experts == 0
-                ? new FeedForward(d, config.channelMixingHidden())
-                : config.moeLayer(experts, d, config.channelMixingHidden()));
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.get(0); // (B, T, d)
-        NDArray ids = inputs.size() > 1 ? inputs.get(1) : null; // (B, T)
-        NDArray y = spatialNorm.forward(store, new NDList(x), training, params).head();
-        x = x.add(spatialMoe.forward(store, new NDList(y), training, params).head());
-        y = featureNorm.forward(store, new NDList(x), training, params).head();
-        NDList routed = ids == null ? new NDList(y) : new NDList(y, ids);
-        x = x.add(tokenMoe.forward(store, routed, training, params).head());
-        return new NDList(x); // (B, T, d)
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        for (var child : getChildren().values()) {
-            child.initialize(manager, dataType, inputShapes);
-        }
+        return experts == 0
+                ? new FeedForward(config.width(), config.channelMixingHidden())
+                : config.moeLayer(experts, config.width(), config.channelMixingHidden());
     }
 
     /** Parameters and FLOPs per token at sequence length {@code L}. */
