@@ -88,7 +88,7 @@ class SmlpTextExercises {
         manager.getEngine().setRandomSeed(31);
         NDArray logits = manager.randomNormal(0f, 3f, new Shape(3, 5, 11), DataType.FLOAT32);
         NDArray targets = manager.randomInteger(0, 11, new Shape(3, 5), DataType.INT32);
-        double expected = new MoeObjective(new ai.djl.nn.core.Linear.Builder().setUnits(1).build(), 0)
+        double expected = new MoeObjective(ai.djl.nn.core.Linear.builder().setUnits(1).build(), 0)
                 .taskLoss(logits, targets).getFloat() / Math.log(2);
         assertEquals(expected, bpc(logits, targets), 1e-4);
     }
