@@ -50,14 +50,15 @@ class RunComparisonTest {
     }
 
     @Test
-    void languageModelsAreComparedByBitsPerCharacterLowestBest(@TempDir Path root) {
+    void languageModelsAreComparedByBitsPerCharacterLowestBestEvenWithNextTokenAccuracy(
+            @TempDir Path root) {
         Path dir = root.resolve("lm");
         MetricsLog log = new MetricsLog(dir);
         log.start();
         log.step(1, 10, 1e-3, 2.0, 2.0, 0, 1, Double.NaN, 50, 25);
-        log.epoch(1, 10, 1e-3, 2.0, Double.NaN, new Evaluation(10, 640, 2 * Math.log(2), Double.NaN, true), 50, 30);
+        log.epoch(1, 10, 1e-3, 2.0, Double.NaN, new Evaluation(10, 640, 2 * Math.log(2), 0.4, true), 50, 30);
         log.step(2, 20, 1e-3, 1.5, 1.5, 0, 1, Double.NaN, 50, 50);
-        log.epoch(2, 20, 1e-3, 1.5, Double.NaN, new Evaluation(10, 640, 3 * Math.log(2), Double.NaN, true), 50, 60);
+        log.epoch(2, 20, 1e-3, 1.5, Double.NaN, new Evaluation(10, 640, 3 * Math.log(2), 0.3, true), 50, 60);
         RunComparison comparison = new RunComparison(List.of(dir));
         assertThat(comparison.metric()).isEqualTo("eval_bpc");
         assertThat(comparison.summary().doubleColumn("best_eval_bpc").get(0)).isCloseTo(2.0, within(1e-9));

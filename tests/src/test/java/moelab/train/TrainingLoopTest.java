@@ -82,6 +82,12 @@ class TrainingLoopTest {
             assertThat(steps.longColumn("step").asList())
                     .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L,
                             15L, 16L);
+            // ... and its training clock goes on from the checkpoint instead of restarting at 0
+            double[] elapsed = steps.doubleColumn("elapsed_s").asDoubleArray();
+            for (int i = 1; i < elapsed.length; i++) {
+                assertThat(elapsed[i]).as("elapsed_s at step " + (i + 1))
+                        .isGreaterThanOrEqualTo(elapsed[i - 1]);
+            }
             assertThat(new RoutingLog(b).table().intColumn("epoch").unique().asList())
                     .containsExactlyInAnyOrder(1, 2);
         }

@@ -56,10 +56,17 @@ public final class MetricsLog {
     /**
      * Continues an existing log after a resume from step {@code step}: rows of later steps (the
      * ones the resumed run will redo) are removed.
+     *
+     * @return the training seconds logged at {@code step}, where the resumed run's clock goes on
+     *     (0 when no step row is left)
      */
-    public void resumeAt(long step) {
+    public double resumeAt(long step) {
         int stepColumn = csv.column("step");
         csv.retain(cells -> Long.parseLong(cells[stepColumn]) <= step);
+        Table all = table();
+        Table steps = all.where(all.stringColumn("kind").isEqualTo("step"));
+        return steps.rowCount() == 0 ? 0
+                : steps.doubleColumn("elapsed_s").get(steps.rowCount() - 1);
     }
 
     /**

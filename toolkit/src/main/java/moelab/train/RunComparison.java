@@ -57,7 +57,7 @@ public final class RunComparison {
                 throw new IllegalArgumentException(runs.get(i) + " has no finished epoch yet");
             }
         }
-        this.classifier = hasValues(epochs.get(0), "eval_accuracy");
+        this.classifier = !hasValues(epochs.get(0), "eval_bpc");
     }
 
     private static Table metrics(Path run) {

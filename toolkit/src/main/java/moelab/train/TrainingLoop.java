@@ -142,10 +142,11 @@ public final class TrainingLoop {
             Engine.getInstance().setRandomSeed(seedFor(cfg.seed(), -1));
             initialize(modelManager, cfg.batchSize());
             Checkpoint.State state = Checkpoint.State.start();
+            double secondsBefore = 0; // training seconds of the steps done before a resume
             if (from != null) {
                 from.restore(model, optimizer, modelManager);
                 state = from.state();
-                metrics.resumeAt(state.step());
+                secondsBefore = metrics.resumeAt(state.step());
                 routingLog.resumeAt(state.epoch() + 1);
                 out.println("resumed from " + from.path() + " at step " + state.step() + " (epoch "
                         + (state.epoch() + 1) + ", batch " + state.batchInEpoch() + ")");
@@ -204,7 +205,8 @@ public final class TrainingLoop {
                         }
                         double seconds = (System.nanoTime() - startNanos) / 1e9;
                         metrics.step(epoch + 1, step, lr, r.loss, r.taskLoss, r.auxLoss, r.gradNorm,
-                                r.accuracy, (step - firstStep) * cfg.batchSize() / seconds, seconds);
+                                r.accuracy, (step - firstStep) * cfg.batchSize() / seconds,
+                                secondsBefore + seconds);
                         progress.update(step, String.format(Locale.ROOT, "epoch %d/%d  loss %.4f%s",
                                 epoch + 1, cfg.epochs(), r.loss, Double.isNaN(r.accuracy) ? ""
                                         : String.format(Locale.ROOT, "  acc %.3f", r.accuracy)));
@@ -236,7 +238,7 @@ public final class TrainingLoop {
                 double seconds = (System.nanoTime() - startNanos) / 1e9;
                 double[] train = epochMeans(metrics.table(), epoch + 1);
                 metrics.epoch(epoch + 1, step, lr, train[0], train[1], evaluation,
-                        (step - firstStep) * cfg.batchSize() / seconds, seconds);
+                        (step - firstStep) * cfg.batchSize() / seconds, secondsBefore + seconds);
                 routingLog.epoch(epoch + 1, step, routingStats.summarize());
                 metrics.plot();
                 routingLog.plot();
