@@ -66,6 +66,17 @@ class RunComparisonTest {
     }
 
     @Test
+    void movingMeanAveragesTheLastWindowOfSteps() {
+        double[] values = new double[RunComparison.WINDOW + 2];
+        values[0] = RunComparison.WINDOW; // one large value, then zeros
+        double[] mean = RunComparison.movingMean(values);
+        assertThat(mean[0]).isEqualTo(RunComparison.WINDOW);
+        assertThat(mean[1]).isEqualTo(RunComparison.WINDOW / 2.0);
+        assertThat(mean[RunComparison.WINDOW - 1]).isEqualTo(1.0);
+        assertThat(mean[RunComparison.WINDOW]).isEqualTo(0.0); // the large value left the window
+    }
+
+    @Test
     void aDirectoryWithoutMetricsIsAClearError(@TempDir Path root) {
         assertThatThrownBy(() -> new RunComparison(List.of(root)))
                 .hasMessageContaining("metrics.csv").hasMessageContaining("moelab train");
