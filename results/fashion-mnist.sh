@@ -4,7 +4,7 @@
 # Usage, from the repository root: bash results/fashion-mnist.sh [EPOCHS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-epochs="${1:-12}"
+epochs="${1:-8}"
 mkdir -p runs
 for config in sparse-mlp-tiny mixer-tiny-eqflop; do
   OMP_NUM_THREADS=1 MOELAB_PROGRESS=lines ./moelab train --config "$config" \

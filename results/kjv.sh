@@ -9,7 +9,7 @@
 # Usage, from the repository root: bash results/kjv.sh [STEPS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-steps="${1:-800}"
+steps="${1:-1500}"
 families="smlp gmlp transformer switch gshard base hash"
 mkdir -p runs
 
