@@ -14,26 +14,12 @@ import ai.djl.training.ParameterStore;
 import moelab.grading.Student;
 import moelab.mixing.CausalMask;
 import moelab.mixing.SpatialProjection;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 06-gmlp-causal-token-mixing.ipynb}: the causal mask, causal token mixing. */
-class CausalTokenMixingExercises {
-
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+class CausalTokenMixingExercises extends NDArrayExercises {
 
     private NDArray causalMask(int length) {
         return Student.method("causalMask", NDManager.class, int.class).call(NDArray.class, manager, length);

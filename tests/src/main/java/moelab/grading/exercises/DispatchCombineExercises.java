@@ -4,33 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import moelab.grading.Student;
 import moelab.moe.Combine;
 import moelab.moe.Dispatch;
 import moelab.routing.GShardRouter;
 import moelab.routing.Routing;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 03-experts-dispatch-combine.ipynb}: dispatch and combine by gather. */
-class DispatchCombineExercises {
-
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+class DispatchCombineExercises extends NDArrayExercises {
 
     /** A routing written out by hand: {@code weights} (T, S); probabilities are uniform. */
     private Routing routing(int experts, int capacity, int[][] expert, int[][] position, float[][] weights) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.function.Function;
@@ -15,26 +14,12 @@ import moelab.moe.AuxLoss;
 import moelab.moe.BalanceLoss;
 import moelab.moe.ImportanceLoss;
 import moelab.routing.Routing;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 04-load-balancing.ipynb}: CV², importance loss, Switch balance loss. */
-class LoadBalancingExercises {
-
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+class LoadBalancingExercises extends NDArrayExercises {
 
     private NDArray cv2(NDArray x) {
         return Student.method("cv2", NDArray.class).call(NDArray.class, x);

@@ -5,32 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Random;
 import moelab.grading.Student;
 import moelab.routing.Capacity;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 02-routers.ipynb}: the capacity formula, seat assignment, priority order. */
-class RoutersExercises {
-
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+class RoutersExercises extends NDArrayExercises {
 
     // ---- 02-capacity: int capacity(int k, int tokens, double capacityFactor, int experts) ---------
 

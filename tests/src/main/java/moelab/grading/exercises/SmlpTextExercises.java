@@ -3,32 +3,17 @@ package moelab.grading.exercises;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import moelab.grading.Student;
 import moelab.train.MoeObjective;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 07-smlp-text.ipynb}: bits per character, temperature sampling. */
-class SmlpTextExercises {
-
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+class SmlpTextExercises extends NDArrayExercises {
 
     private double bpc(NDArray logits, NDArray targets) {
         return Student.method("bitsPerCharacter", NDArray.class, NDArray.class).call(Double.class, logits, targets);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -14,26 +13,12 @@ import ai.djl.training.ParameterStore;
 import moelab.grading.Student;
 import moelab.mixing.TokenMixingMlp;
 import moelab.models.PatchEmbedding;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 05-sparse-mlp-images.ipynb}: patchify, the token-mixing MLP. */
-class SparseMlpImagesExercises {
-
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+class SparseMlpImagesExercises extends NDArrayExercises {
 
     private NDArray patchify(NDArray images, int patchSize) {
         return Student.method("patchify", NDArray.class, int.class).call(NDArray.class, images, patchSize);
