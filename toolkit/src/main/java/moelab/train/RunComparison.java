@@ -200,8 +200,12 @@ public final class RunComparison {
         Table summary = summary();
         try {
             Files.createDirectories(out);
-            writeAtomically(out.resolve(CSV), toCsv(summary));
-            writeAtomically(out.resolve(MARKDOWN), toMarkdown(summary));
+            Path csv = Files.createTempFile(out.toAbsolutePath(), ".summary", ".csv");
+            summary.write().csv(csv.toFile());
+            replace(out.resolve(CSV), csv);
+            Path md = Files.createTempFile(out.toAbsolutePath(), ".summary", ".md");
+            replace(out.resolve(MARKDOWN), Files.writeString(md, toMarkdown(summary),
+                    StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the comparison into " + out, e);
         }
@@ -225,26 +229,15 @@ public final class RunComparison {
         return md.toString();
     }
 
-    private static String toCsv(Table table) {
-        StringBuilder csv = new StringBuilder(String.join(",", table.columnNames())).append('\n');
-        for (int r = 0; r < table.rowCount(); r++) {
-            for (int c = 0; c < table.columnCount(); c++) {
-                csv.append(c == 0 ? "" : ",").append(format(table.column(c).get(r)));
-            }
-            csv.append('\n');
-        }
-        return csv.toString();
-    }
-
     private static String format(Object value) {
         return value instanceof Double d ? String.format(Locale.ROOT, "%.4f", d)
                 : String.valueOf(value);
     }
 
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".summary", ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /** Moves a finished temporary file over {@code target} in one step. */
+    private static void replace(Path target, Path finished) throws IOException {
+        Files.move(finished, target, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static boolean hasValues(Table t, String column) {
