@@ -77,6 +77,14 @@ public final class Notebook {
         return cells().stream().filter(Cell::isExercise).toList();
     }
 
+    /** The notebook-level metadata object (created when missing); edits change this notebook. */
+    public JsonObject metadata() {
+        if (!json.has("metadata") || !json.get("metadata").isJsonObject()) {
+            json.add("metadata", new JsonObject());
+        }
+        return json.getAsJsonObject("metadata");
+    }
+
     /** The notebook as Jupyter writes it: sorted keys, one-space indent, final newline. */
     public String toJson() {
         StringWriter out = new StringWriter();
@@ -187,6 +195,32 @@ public final class Notebook {
         /** Whether this is an exercise cell. */
         public boolean isExercise() {
             return exerciseId() != null;
+        }
+
+        /** Whether the cell's metadata carries this tag. */
+        public boolean hasTag(String tag) {
+            JsonElement metadata = json.get("metadata");
+            if (metadata == null || !metadata.isJsonObject()) {
+                return false;
+            }
+            JsonElement tags = metadata.getAsJsonObject().get("tags");
+            return tags != null && tags.isJsonArray() && tags.getAsJsonArray().contains(new JsonPrimitive(tag));
+        }
+
+        /** Whether a code cell has been executed (it has an execution count). */
+        public boolean executed() {
+            JsonElement count = json.get("execution_count");
+            return count != null && !count.isJsonNull();
+        }
+
+        /** A code cell's outputs as stored (a copy; empty for other cells). */
+        public List<JsonObject> outputs() {
+            List<JsonObject> outputs = new ArrayList<>();
+            JsonElement array = json.get("outputs");
+            if (array != null && array.isJsonArray()) {
+                array.getAsJsonArray().forEach(o -> outputs.add(o.getAsJsonObject().deepCopy()));
+            }
+            return outputs;
         }
 
         /** Removes the outputs and the execution count of a code cell. */

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -21,9 +23,13 @@ import picocli.CommandLine.Option;
  * Writes the student notebooks {@code notebooks/NN-topic.ipynb} from the instructor notebooks
  * {@code solutions/NN-topic.ipynb}: in every exercise cell each part between a
  * {@code // BEGIN SOLUTION} line and an {@code // END SOLUTION} line becomes
- * {@code throw new UnsupportedOperationException("exercise <id>");}, and all outputs are cleared.
+ * {@code throw new UnsupportedOperationException("exercise <id>");}. Solution notebooks are stored
+ * executed; the student copy keeps the outputs of demo cells (prose, tables, figures) and clears
+ * those of exercise cells and of cells tagged {@code answer} (whose output would give an answer away).
  * With {@code --check} nothing is written and the exit status says whether {@code notebooks/} is
- * up to date.
+ * up to date and every solution's stored outputs are complete and clean ({@link StoredOutputs}).
+ * {@code --record-run FILE=SECONDS} (used by {@code ./moelab notebooks --execute}) writes a
+ * default-mode run's time into a solution's first cell and metadata.
  */
 @Command(
         name = "notebooks",
@@ -41,6 +47,13 @@ public final class NotebookGenerator implements Callable<Integer> {
     @Option(names = "--root", description = "Repository root (default: ${DEFAULT-VALUE}).")
     Path root = Grader.repositoryRoot();
 
+    @Option(names = "--allow-unexecuted", description = "With --check, do not require stored outputs in solutions/.")
+    boolean allowUnexecuted;
+
+    @Option(names = "--record-run", paramLabel = "FILE=SECONDS",
+            description = "Record a default-mode run time in a solution notebook (repeatable).")
+    Map<Path, Integer> runs = new LinkedHashMap<>();
+
     /** Command-line entry point ({@code ./moelab notebooks [--check]}). */
     public static void main(String[] args) {
         System.exit(new CommandLine(new NotebookGenerator()).execute(args));
@@ -48,6 +61,7 @@ public final class NotebookGenerator implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        runs.forEach(RunTime::record);
         Path solutions = root.resolve("solutions");
         Path notebooks = root.resolve("notebooks");
         List<String> problems = new ArrayList<>();
@@ -59,7 +73,15 @@ public final class NotebookGenerator implements Callable<Integer> {
             Path target = notebooks.resolve(name);
             String generated;
             try {
-                Notebook student = studentVersion(Notebook.read(solution), name);
+                Notebook source = Notebook.read(solution);
+                for (String problem : StoredOutputs.problems(source)) {
+                    if (check && !allowUnexecuted) {
+                        problems.add("solutions/" + name + ": " + problem);
+                    } else {
+                        System.err.println("warning: solutions/" + name + ": " + problem);
+                    }
+                }
+                Notebook student = studentVersion(source, name);
                 for (Notebook.Cell cell : student.exerciseCells()) {
                     if (!ids.add(cell.exerciseId())) {
                         throw new IllegalArgumentException("exercise id " + cell.exerciseId() + " is used twice");
@@ -92,13 +114,14 @@ public final class NotebookGenerator implements Callable<Integer> {
         }
         problems.forEach(p -> System.err.println("error: " + p));
         if (check) {
-            System.err.println("Run ./moelab notebooks to regenerate notebooks/ from solutions/, then commit both.");
+            System.err.println("Run ./moelab notebooks --execute (or ./moelab notebooks after editing a solution), then commit both.");
         }
         return 1;
     }
 
     /**
-     * The student version of a solution notebook: solution bodies replaced by stubs, outputs cleared.
+     * The student version of a solution notebook: solution bodies replaced by stubs, the outputs of
+     * exercise cells and of cells tagged {@code answer} cleared.
      *
      * @param fileName the notebook's file name, {@code NN-topic.ipynb}; exercise ids must start with
      *     {@code NN-}
@@ -119,7 +142,9 @@ public final class NotebookGenerator implements Callable<Integer> {
                 }
                 cell.setSource(stubbed(cell.source(), id));
             }
-            cell.clearOutputs();
+            if (id != null || cell.hasTag("answer")) {
+                cell.clearOutputs();
+            }
         }
         return student;
     }
