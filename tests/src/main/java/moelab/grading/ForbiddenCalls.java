@@ -45,6 +45,7 @@ final class ForbiddenCalls {
             new Rule("java/net/URLClassLoader", null, REFLECTION),
             new Rule("java/util/ServiceLoader", null, REFLECTION),
             new Rule("ai/djl/util/ClassLoaderUtils", null, REFLECTION),
+            new Rule("ai/djl/pytorch/jni/", null, REFLECTION),
             new Rule("java/lang/Runtime", null, PROCESS),
             new Rule("java/lang/Process", null, PROCESS),
             new Rule("java/lang/ProcessBuilder", null, PROCESS),

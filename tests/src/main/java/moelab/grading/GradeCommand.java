@@ -99,7 +99,7 @@ public final class GradeCommand implements Callable<Integer> {
         checkWritable(out);
         Grader.Options options = new Grader.Options(Duration.ofSeconds(timeoutSeconds), Set.copyOf(only),
                 System.getProperty("java.class.path"), out.resolve("work"), Duration.ofSeconds(totalSeconds),
-                memoryMb << 20, Sandbox.mode(isolation), List.copyOf(tests), chapter);
+                memoryMb << 20, Sandbox.mode(isolation), List.copyOf(tests), chapter, true);
         GradeReport report = Grader.grade(notebook, options);
         report.write(out);
         System.out.print(report.table());

@@ -49,34 +49,45 @@ public final class Grader {
      * @param isolation which sandbox to use
      * @param hiddenTests directories or jars of exercise tests kept outside the students' copy
      * @param chapter the chapter the notebook must be (null: any)
+     * @param checkBytecode whether to check the cells for forbidden calls (off only to test the sandbox alone)
      */
     public record Options(Duration timeout, Set<String> only, String classpath, Path workDir, Duration total,
-            long memoryBytes, Sandbox.Mode isolation, List<Path> hiddenTests, String chapter) {
+            long memoryBytes, Sandbox.Mode isolation, List<Path> hiddenTests, String chapter, boolean checkBytecode) {
 
         /** Defaults: 120 s per exercise, 20 min in all, 3 GiB, best isolation, this JVM's classpath. */
         public static Options defaults(Path workDir) {
             return new Options(Duration.ofSeconds(120), Set.of(), System.getProperty("java.class.path"), workDir,
-                    Duration.ofMinutes(20), 3072L << 20, Sandbox.Mode.AUTO, List.of(), null);
+                    Duration.ofMinutes(20), 3072L << 20, Sandbox.Mode.AUTO, List.of(), null, true);
         }
 
         /** The same options with another time limit per exercise. */
         public Options withTimeout(Duration t) {
-            return new Options(t, only, classpath, workDir, total, memoryBytes, isolation, hiddenTests, chapter);
+            return new Options(t, only, classpath, workDir, total, memoryBytes, isolation, hiddenTests, chapter, checkBytecode);
         }
 
         /** The same options restricted to some exercises. */
         public Options only(String... ids) {
-            return new Options(timeout, Set.of(ids), classpath, workDir, total, memoryBytes, isolation, hiddenTests, chapter);
+            return new Options(timeout, Set.of(ids), classpath, workDir, total, memoryBytes, isolation, hiddenTests, chapter, checkBytecode);
         }
 
         /** The same options with another isolation mode. */
         public Options withIsolation(Sandbox.Mode mode) {
-            return new Options(timeout, only, classpath, workDir, total, memoryBytes, mode, hiddenTests, chapter);
+            return new Options(timeout, only, classpath, workDir, total, memoryBytes, mode, hiddenTests, chapter, checkBytecode);
+        }
+
+        /** The same options with hidden tests and a required chapter. */
+        public Options withTests(List<Path> tests, String requiredChapter) {
+            return new Options(timeout, only, classpath, workDir, total, memoryBytes, isolation, tests, requiredChapter, checkBytecode);
+        }
+
+        /** The same options without the bytecode check: to test the sandbox and the verdict channel alone. */
+        Options withoutBytecodeCheck() {
+            return new Options(timeout, only, classpath, workDir, total, memoryBytes, isolation, hiddenTests, chapter, false);
         }
 
         /** The same options with another total budget and memory cap. */
         public Options withBudget(Duration totalTime, long memory) {
-            return new Options(timeout, only, classpath, workDir, totalTime, memory, isolation, hiddenTests, chapter);
+            return new Options(timeout, only, classpath, workDir, totalTime, memory, isolation, hiddenTests, chapter, checkBytecode);
         }
 
         /** The limits as the report states them. */
@@ -151,7 +162,7 @@ public final class Grader {
                         "the notebook has no exercise cell " + id + " (tag \"exercise\", metadata moelab.exercise): it scores 0");
             } else if (c.error() != null) {
                 result = new ExerciseResult(id, ExerciseResult.Status.COMPILE_ERROR, List.of(), "the cell does not compile:\n" + c.error());
-            } else if (!violations(id, c, catalogue).isEmpty()) {
+            } else if (options.checkBytecode() && !violations(id, c, catalogue).isEmpty()) {
                 result = new ExerciseResult(id, ExerciseResult.Status.FORBIDDEN, List.of(),
                         "the cell uses what this exercise may not:\n" + String.join("\n", violations(id, c, catalogue)));
             } else if (left.isNegative() || left.isZero()) {

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Jupyter notebook (nbformat 4) held as JSON, with the few operations moelab needs: list the
@@ -76,7 +78,8 @@ public final class Notebook {
         try {
             root = JsonParser.parseString(text);
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException("not valid JSON (" + oneLine(e) + ")", e);
+            Matcher where = Pattern.compile("at line \\d+ column \\d+").matcher(String.valueOf(e.getMessage()));
+            throw new IllegalArgumentException("not valid JSON" + (where.find() ? " (" + where.group() + ")" : ""), e);
         }
         if (!root.isJsonObject()) {
             throw new IllegalArgumentException("not a JSON object");
