@@ -112,13 +112,20 @@ public final class ExerciseMain {
         return line.toString(StandardCharsets.US_ASCII).strip();
     }
 
-    /** A failure as a student wants to read it: the message, and where in their code it happened. */
+    /**
+     * A failure as a student wants to read it: the message (at most 4000 characters), and where in
+     * their code it happened.
+     */
     static String describe(Throwable t) {
         StringBuilder text = new StringBuilder();
         if (t instanceof AssertionError) {
             text.append(t.getMessage() == null ? "assertion failed" : t.getMessage());
         } else {
             text.append(t);
+        }
+        if (text.length() > 4000) {
+            text.setLength(4000);
+            text.append(" [...]");
         }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             for (StackTraceElement frame : c.getStackTrace()) {
