@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "grade", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Grade the exercises of a notebook's chapter (from its metadata).",
-            "Exit status: 0 full marks (or any score without --strict), 1 below full marks with --strict,",
-            "2 unusable notebook or arguments."})
+            "Exit status: 0 full marks (any score without --strict);",
+            "1 below full marks with --strict; 2 unusable notebook or arguments."})
 public final class GradeCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "NOTEBOOK", description = "The notebook (.ipynb) to grade.")
