@@ -66,7 +66,7 @@ final class ExerciseRun {
                 ExerciseMain.class.getName(), id);
         List<Path> readable = new ArrayList<>(fullClasspath);
         readable.add(realPath(javaHome));
-        readable.add(Path.of(System.getenv().getOrDefault("DJL_CACHE_DIR", System.getProperty("user.home") + "/.djl.ai")));
+        readable.add(EngineCache.dir());
         ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(java, runDir, readable)).directory(runDir.toFile());
         builder.environment().keySet().retainAll(KEPT_ENVIRONMENT);
 

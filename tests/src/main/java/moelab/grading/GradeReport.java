@@ -150,6 +150,8 @@ public record GradeReport(String notebook, String chapter, List<ExerciseResult> 
             long suiteTests = ranToEnd ? e.tests().size() : e.tests().size() + 1;
             x.append(" <testsuite name=\"").append(esc(e.id())).append("\" tests=\"").append(suiteTests)
                     .append("\" failures=\"").append(suiteTests - e.passed()).append("\">\n");
+            x.append("  <properties><property name=\"isolation\" value=\"").append(esc(isolation))
+                    .append("\"/><property name=\"limits\" value=\"").append(esc(limits)).append("\"/></properties>\n");
             for (ExerciseMain.TestRecord t : e.tests()) {
                 x.append("  <testcase classname=\"").append(esc(e.id())).append("\" name=\"").append(esc(t.name())).append('"');
                 if (t.status().equals("PASSED")) {

@@ -152,6 +152,9 @@ public final class Grader {
         Sandbox sandbox = Sandbox.choose(options.isolation());
         List<Path> classpath = new ArrayList<>(options.hiddenTests());
         Arrays.stream(options.classpath().split(File.pathSeparator)).filter(s -> !s.isBlank()).map(Path::of).forEach(classpath::add);
+        if (sandbox.isolated()) {
+            EngineCache.ensure(classpath);
+        }
         List<ExerciseResult> results = new ArrayList<>();
         for (String id : ids) {
             SubmissionCompiler.Compiled c = compiled.get(id);
