@@ -81,7 +81,12 @@ public final class GradeCommand implements Callable<Integer> {
             }
             return 2;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Throwable e) {   // an Error (stack overflow, out of memory) escapes picocli's handlers
+            System.err.println("grade: internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return 2;
+        }
     }
 
     @Override

@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  */
 public final class Notebook {
 
+    /** The largest notebook file read (course notebooks with outputs are a few MiB). */
+    static final long MAX_BYTES = 256L << 20;
+
     private final JsonObject json;
 
     private Notebook(JsonObject json) {
@@ -52,6 +55,9 @@ public final class Notebook {
     public static Notebook read(Path file) {
         byte[] bytes;
         try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new IllegalArgumentException(file + " is not a Jupyter notebook: larger than " + (MAX_BYTES >> 20) + " MiB");
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read notebook " + file, e);
