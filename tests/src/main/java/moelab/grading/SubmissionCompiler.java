@@ -127,6 +127,8 @@ public final class SubmissionCompiler {
                 ok = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(sourceFile)).call();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {   // javac itself failed on this source
+                return new Attempt(null, "the Java compiler failed on this cell: " + e, Set.of());
             }
             if (ok) {
                 return new Attempt(classes, null, Set.of());
