@@ -23,8 +23,12 @@ public record ExerciseResult(String id, Status status, List<ExerciseMain.TestRec
         NOT_ATTEMPTED,
         /** The exercise cell does not compile. */
         COMPILE_ERROR,
-        /** The tests ran past the time limit and were killed. */
+        /** The compiled cell calls something the exercise may not use ({@link Forbids}, reflection, processes...). */
+        FORBIDDEN,
+        /** The tests ran past the time limit (or the total time budget was spent) and were killed. */
         TIMEOUT,
+        /** The run's resident memory (heap and native, all its processes) went over the cap. */
+        MEMORY_LIMIT,
         /** The test JVM ended before the tests finished (e.g. {@code System.exit}). */
         CRASHED,
         /** The notebook has no cell for this exercise. */

@@ -1,258 +1,219 @@
 package moelab.grading;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
-
-import com.google.gson.Gson;
-import com.google.gson.JsonSyntaxException;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.junit.platform.engine.TestTag;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.TestPlan;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Grades a notebook: {@code ./moelab grade NOTEBOOK.ipynb [--out DIR]}.
+ * Grades a notebook (see {@link GradeCommand} for the command line and {@code tests/README.md}):
  *
  * <ol>
- *   <li>the exercise cells and the notebook's imports become one class, compiled against the
- *       toolkit ({@link Submission}, {@link SubmissionCompiler});
- *   <li>the exercises to grade are those of the notebook plus every exercise whose tests carry the
- *       notebook's number ({@code 01-...} for {@code 01-setup.ipynb}), so deleting a cell does not
- *       dodge its tests;
- *   <li>each exercise's JUnit tests (tagged with its id, in {@value ExerciseMain#EXERCISES_PACKAGE})
- *       run in a JVM of their own ({@link ExerciseMain}), killed after the time limit;
- *   <li>a table goes to standard output, {@code report.json} and {@code junit.xml} to {@code --out}.
+ *   <li>the chapter comes from the notebook's metadata ({@code "moelab": {"chapter": "02"}}), and
+ *       the exercises graded are that chapter's in the {@link Catalogue}; a missing cell scores 0,
+ *       cells of other chapters are reported and ignored;
+ *   <li>each exercise cell is compiled on its own ({@link SubmissionCompiler}) and its bytecode
+ *       checked for calls it may not make ({@link BytecodeCheck}, {@link ForbiddenCalls});
+ *   <li>each exercise's tests run in a JVM of their own inside the {@link Sandbox}, under a time
+ *       and a memory limit and a total time budget ({@link ExerciseRun}); the verdicts come back
+ *       signed over a pipe the grader owns ({@link VerdictChannel}) and are checked against the
+ *       catalogue ({@link RunVerdict});
+ *   <li>every process of a run is dead before the next starts, so nothing can change the report.
  * </ol>
- *
- * Exit status: 0 when grading worked (whatever the score; with {@code --strict} only at 100%),
- * 1 with {@code --strict} below 100%, 2 when the notebook cannot be graded.
  */
-@Command(name = "grade", mixinStandardHelpOptions = true, description = "Grade the exercises of a notebook.")
-public final class Grader implements Callable<Integer> {
+public final class Grader {
 
-    @Parameters(paramLabel = "NOTEBOOK", description = "The notebook (.ipynb) to grade.")
-    Path notebook;
+    private static final Pattern SOURCE_LINE = Pattern.compile("\\(Submission\\.java:(\\d+)\\)");
+    private static final Map<List<Path>, Catalogue> CATALOGUES = new ConcurrentHashMap<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where report.json, junit.xml and Submission.java go (default: ${DEFAULT-VALUE}).")
-    Path out = Path.of("grade-report");
+    private Grader() {}
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time limit per exercise (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds = 120;
+    /**
+     * Grading settings.
+     *
+     * @param timeout time limit of one exercise's tests
+     * @param only exercise ids to grade (empty: all of the chapter)
+     * @param classpath the toolkit, the grader and the exercise tests
+     * @param workDir where compiled cells and run logs go
+     * @param total time budget of the whole grading
+     * @param memoryBytes resident memory cap of one exercise's run (all its processes)
+     * @param isolation which sandbox to use
+     * @param hiddenTests directories or jars of exercise tests kept outside the students' copy
+     * @param chapter the chapter the notebook must be (null: any)
+     * @param checkBytecode whether to check the cells for forbidden calls (off only to test the sandbox alone)
+     */
+    public record Options(Duration timeout, Set<String> only, String classpath, Path workDir, Duration total,
+            long memoryBytes, Sandbox.Mode isolation, List<Path> hiddenTests, String chapter, boolean checkBytecode) {
 
-    @Option(names = "--exercise", paramLabel = "ID", description = "Grade only this exercise (repeatable).")
-    List<String> only = new ArrayList<>();
-
-    @Option(names = "--strict", description = "Exit with status 1 unless every exercise passes.")
-    boolean strict;
-
-    /** Grading settings. */
-    public record Options(Duration timeout, Set<String> only, String classpath, Path workDir) {
-
-        /** Defaults: 120 s per exercise, all exercises, this JVM's classpath. */
+        /** Defaults: 120 s per exercise, 20 min in all, 3 GiB, best isolation, this JVM's classpath. */
         public static Options defaults(Path workDir) {
-            return new Options(Duration.ofSeconds(120), Set.of(), System.getProperty("java.class.path"), workDir);
+            return new Options(Duration.ofSeconds(120), Set.of(), System.getProperty("java.class.path"), workDir,
+                    Duration.ofMinutes(20), 3072L << 20, Sandbox.Mode.AUTO, List.of(), null, true);
         }
 
-        /** The same options with another time limit. */
+        /** The same options with another time limit per exercise. */
         public Options withTimeout(Duration t) {
-            return new Options(t, only, classpath, workDir);
+            return new Options(t, only, classpath, workDir, total, memoryBytes, isolation, hiddenTests, chapter, checkBytecode);
         }
 
         /** The same options restricted to some exercises. */
         public Options only(String... ids) {
-            return new Options(timeout, Set.of(ids), classpath, workDir);
+            return new Options(timeout, Set.of(ids), classpath, workDir, total, memoryBytes, isolation, hiddenTests, chapter, checkBytecode);
+        }
+
+        /** The same options with another isolation mode. */
+        public Options withIsolation(Sandbox.Mode mode) {
+            return new Options(timeout, only, classpath, workDir, total, memoryBytes, mode, hiddenTests, chapter, checkBytecode);
+        }
+
+        /** The same options with hidden tests and a required chapter. */
+        public Options withTests(List<Path> tests, String requiredChapter) {
+            return new Options(timeout, only, classpath, workDir, total, memoryBytes, isolation, tests, requiredChapter, checkBytecode);
+        }
+
+        /** The same options without the bytecode check: to test the sandbox and the verdict channel alone. */
+        Options withoutBytecodeCheck() {
+            return new Options(timeout, only, classpath, workDir, total, memoryBytes, isolation, hiddenTests, chapter, false);
+        }
+
+        /** The same options with another total budget and memory cap. */
+        public Options withBudget(Duration totalTime, long memory) {
+            return new Options(timeout, only, classpath, workDir, totalTime, memory, isolation, hiddenTests, chapter, checkBytecode);
+        }
+
+        /** The limits as the report states them. */
+        String describe() {
+            return timeout.toSeconds() + " s per exercise, " + total.toSeconds() + " s in all, "
+                    + (memoryBytes >> 20) + " MiB resident memory per exercise (heap and native)";
         }
     }
 
-    /** Command-line entry point. */
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new Grader()).execute(args));
+    /** The catalogue of the built-in exercise tests (plus hidden ones), discovered once per JVM. */
+    public static Catalogue catalogue(List<Path> hiddenTests) {
+        return CATALOGUES.computeIfAbsent(List.copyOf(hiddenTests), Catalogue::discover);
     }
 
-    @Override
-    public Integer call() {
-        if (!Files.isRegularFile(notebook)) {
-            System.err.println("grade: no such notebook: " + notebook);
-            return 2;
-        }
-        GradeReport report;
-        try {
-            Options options = new Options(Duration.ofSeconds(timeoutSeconds), Set.copyOf(only),
-                    System.getProperty("java.class.path"), out.resolve("work"));
-            report = grade(notebook, options);
-        } catch (IllegalArgumentException e) {
-            System.err.println("grade: " + e.getMessage());
-            return 2;
-        }
-        report.write(out);
-        System.out.print(report.table());
-        System.out.println("\nreports: " + out.resolve("report.json") + ", " + out.resolve("junit.xml")
-                + "; compiled source: " + out.resolve("work").resolve("Submission.java"));
-        return strict && report.score() < 1 ? 1 : 0;
+    /** Exercise id → number of tests, of the built-in exercise tests. */
+    public static Map<String, Integer> testCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        catalogue(List.of()).tests().forEach((id, tests) -> counts.put(id, tests.size()));
+        return counts;
     }
 
-    /** Grades a notebook; see the class comment. */
+    /**
+     * Grades a notebook; see the class comment.
+     *
+     * @throws IllegalArgumentException when the notebook or the options are unusable (one-line message)
+     */
     public static GradeReport grade(Path notebookFile, Options options) {
+        long start = System.nanoTime();
         Notebook notebook = Notebook.read(notebookFile);
         String name = notebookFile.getFileName().toString();
-        String number = name.length() > 2 && name.substring(0, 2).matches("\\d\\d") ? name.substring(0, 2) : null;
+        String chapter = notebook.chapter();
+        if (chapter == null) {
+            throw new IllegalArgumentException(name + " names no chapter in its metadata (\"moelab\": {\"chapter\": \"NN\"}):"
+                    + " grade the notebook the course gave you");
+        }
+        if (options.chapter() != null && !options.chapter().equals(chapter)) {
+            throw new IllegalArgumentException(name + " is chapter " + chapter + ", not chapter " + options.chapter());
+        }
         Submission submission = Submission.of(notebook);
-        Map<String, Integer> catalog = testCounts();
-        Set<String> ids = new LinkedHashSet<>(submission.exerciseIds());
-        if (number != null) {
-            catalog.keySet().stream().filter(id -> id.startsWith(number + "-")).forEach(ids::add);
+        Catalogue catalogue = catalogue(options.hiddenTests());
+        Set<String> ids = new LinkedHashSet<>();   // the chapter's exercises: the notebook's order first
+        submission.exerciseIds().stream().filter(id -> id.startsWith(chapter + "-") && catalogue.tests().containsKey(id)).forEach(ids::add);
+        catalogue.ids().stream().filter(id -> id.startsWith(chapter + "-")).forEach(ids::add);
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException("there are no exercise tests for chapter " + chapter + " (" + name + ")");
+        }
+        List<String> notes = new ArrayList<>();
+        for (String id : submission.exerciseIds()) {
+            if (!ids.contains(id)) {
+                notes.add("the cell of exercise " + id + " is not graded: " + (id.startsWith(chapter + "-")
+                        ? "no tests have that id" : "it is not an exercise of chapter " + chapter));
+            }
         }
         if (!options.only().isEmpty()) {
             ids.retainAll(options.only());
             if (ids.isEmpty()) {
-                throw new IllegalArgumentException("none of the exercises " + options.only() + " belongs to " + name);
+                throw new IllegalArgumentException("none of the exercises " + options.only() + " belongs to chapter " + chapter);
             }
         }
-        if (ids.isEmpty()) {
-            throw new IllegalArgumentException(name + " has no exercise cells and no exercise tests");
+        Map<String, SubmissionCompiler.Compiled> compiled =
+                SubmissionCompiler.compile(submission, ids, options.classpath(), options.workDir());
+        Sandbox sandbox = Sandbox.choose(options.isolation());
+        List<Path> classpath = new ArrayList<>(options.hiddenTests());
+        Arrays.stream(options.classpath().split(File.pathSeparator)).filter(s -> !s.isBlank()).map(Path::of).forEach(classpath::add);
+        if (sandbox.isolated()) {
+            EngineCache.ensure(classpath);
         }
-        SubmissionCompiler.Result compiled = SubmissionCompiler.compile(submission, options.classpath(), options.workDir());
         List<ExerciseResult> results = new ArrayList<>();
         for (String id : ids) {
+            SubmissionCompiler.Compiled c = compiled.get(id);
+            Duration left = options.total().minusNanos(System.nanoTime() - start);
             ExerciseResult result;
-            if (!submission.exerciseIds().contains(id)) {
+            if (c == null) {
                 result = new ExerciseResult(id, ExerciseResult.Status.MISSING, List.of(),
-                        "the notebook has no exercise cell " + id + " (tag \"exercise\", metadata moelab.exercise)");
-            } else if (compiled.errors().containsKey(id)) {
-                result = new ExerciseResult(id, ExerciseResult.Status.COMPILE_ERROR, List.of(),
-                        "the cell does not compile:\n" + compiled.errors().get(id));
-            } else if (!catalog.containsKey(id)) {
-                result = new ExerciseResult(id, ExerciseResult.Status.NO_TESTS, List.of(),
-                        "no tests are tagged with this exercise id in " + ExerciseMain.EXERCISES_PACKAGE);
+                        "the notebook has no exercise cell " + id + " (tag \"exercise\", metadata moelab.exercise): it scores 0");
+            } else if (c.error() != null) {
+                result = new ExerciseResult(id, ExerciseResult.Status.COMPILE_ERROR, List.of(), "the cell does not compile:\n" + c.error());
+            } else if (options.checkBytecode() && !violations(id, c, catalogue).isEmpty()) {
+                result = new ExerciseResult(id, ExerciseResult.Status.FORBIDDEN, List.of(),
+                        "the cell uses what this exercise may not:\n" + String.join("\n", violations(id, c, catalogue)));
+            } else if (left.isNegative() || left.isZero()) {
+                result = new ExerciseResult(id, ExerciseResult.Status.TIMEOUT, List.of(),
+                        "not run: the total time budget of " + options.total().toSeconds() + " s was spent");
             } else {
-                result = runTests(id, compiled.classes(), options);
+                Duration limit = left.compareTo(options.timeout()) < 0 ? left : options.timeout();
+                result = ExerciseRun.run(id, c.classes(), catalogue.tests().get(id), sandbox, classpath,
+                        options.workDir().resolve(id), new ExerciseRun.Limits(limit, options.memoryBytes()));
+                result = withCellLines(result, submission, c, id);
             }
             results.add(result);
         }
-        return new GradeReport(name, results);
+        return new GradeReport(name, chapter, results, notes, sandbox.description(), options.describe());
     }
 
-    /** Exercise id → number of tests, from the tags of the tests in the exercises package. */
-    public static Map<String, Integer> testCounts() {
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectPackage(ExerciseMain.EXERCISES_PACKAGE)).build();
-        TestPlan plan = LauncherFactory.create().discover(request);
-        Map<String, Integer> counts = new TreeMap<>();
-        for (TestIdentifier root : plan.getRoots()) {
-            for (TestIdentifier test : plan.getDescendants(root)) {
-                if (test.isTest()) {
-                    for (TestTag tag : test.getTags()) {
-                        counts.merge(tag.getName(), 1, Integer::sum);
-                    }
-                }
-            }
-        }
-        return counts;
+    private static List<String> violations(String id, SubmissionCompiler.Compiled c, Catalogue catalogue) {
+        return BytecodeCheck.violations(c.classes(), ForbiddenCalls.forExercise(id, catalogue.forbids().getOrDefault(id, Set.of())));
     }
 
-    private static ExerciseResult runTests(String id, Path classes, Options options) {
-        Path dir = options.workDir().resolve(id);
-        Path resultFile = dir.resolve("result.json");
-        Path log = dir.resolve("output.log");
-        try {
-            Files.createDirectories(dir);
-            Files.deleteIfExists(resultFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.awt.headless=true", "-cp", classes + File.pathSeparator + options.classpath(),
-                ExerciseMain.class.getName(), id, resultFile.toAbsolutePath().toString());
-        Process process;
-        boolean finished;
-        try {
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            finished = process.waitFor(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the test JVM " + java, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while grading " + id, e);
-        }
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        ExerciseMain.Progress progress = readProgress(resultFile);
-        List<ExerciseMain.TestRecord> tests = progress == null ? List.of() : List.copyOf(progress.tests);
-        String running = progress == null || progress.running == null ? "" : " (while running \"" + progress.running + "\")";
-        if (!finished) {
-            return new ExerciseResult(id, ExerciseResult.Status.TIMEOUT, tests,
-                    "stopped after the time limit of " + options.timeout().toSeconds() + " s" + running
-                            + ": an infinite loop, or far too slow");
-        }
-        if (progress == null || !progress.finished) {
-            return new ExerciseResult(id, ExerciseResult.Status.CRASHED, tests,
-                    "the test JVM ended with exit status " + process.exitValue() + " before the tests finished" + running
-                            + ": does the code call System.exit? Output: " + tail(log));
-        }
-        if (tests.isEmpty()) {
-            return new ExerciseResult(id, ExerciseResult.Status.NO_TESTS, tests, "no test ran; output: " + tail(log));
-        }
-        if (tests.stream().allMatch(t -> t.status().equals("PASSED"))) {
-            return new ExerciseResult(id, ExerciseResult.Status.PASSED, tests, null);
-        }
-        String stub = UnsupportedOperationException.class.getName() + ": exercise " + id;
-        boolean untouched = tests.stream().allMatch(t -> t.message() != null && t.message().startsWith(stub));
-        return untouched
-                ? new ExerciseResult(id, ExerciseResult.Status.NOT_ATTEMPTED, tests, "not attempted: the stub is still there")
-                : new ExerciseResult(id, ExerciseResult.Status.FAILED, tests, null);
+    /** Failure messages point into the cell ("line 3 of the cell"), not into the generated source. */
+    private static ExerciseResult withCellLines(ExerciseResult r, Submission submission, SubmissionCompiler.Compiled c, String id) {
+        List<String> cells = new ArrayList<>(c.helpers());
+        cells.add(id);
+        List<ExerciseMain.TestRecord> tests = r.tests().stream().map(t -> new ExerciseMain.TestRecord(t.name(), t.status(),
+                t.message() == null ? null : cellLines(t.message(), submission, cells, id))).toList();
+        return new ExerciseResult(r.id(), r.status(), tests, r.message());
     }
 
-    private static ExerciseMain.Progress readProgress(Path file) {
-        try {
-            return Files.exists(file)
-                    ? new Gson().fromJson(Files.readString(file, StandardCharsets.UTF_8), ExerciseMain.Progress.class)
-                    : null;
-        } catch (IOException | JsonSyntaxException e) {
-            return null;
+    private static String cellLines(String message, Submission submission, List<String> cells, String id) {
+        Matcher m = SOURCE_LINE.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            Submission.Origin o = submission.origin(cells, Long.parseLong(m.group(1)));
+            String where = o.exerciseId() == null ? m.group() : "(line " + o.cellLine() + " of "
+                    + (o.exerciseId().equals(id) ? "the cell" : "cell " + o.exerciseId()) + ")";
+            m.appendReplacement(out, Matcher.quoteReplacement(where));
         }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return lines.isEmpty() ? "(none)"
-                    : "\n    " + String.join("\n    ", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable)";
-        }
+        return m.appendTail(out).toString();
     }
 
     /** The repository root: system property {@code moelab.root}, else the working directory. */
     static Path repositoryRoot() {
         return Path.of(System.getProperty("moelab.root", ".")).toAbsolutePath().normalize();
+    }
+
+    /** Command-line entry point: {@link GradeCommand}. */
+    public static void main(String[] args) {
+        System.exit(GradeCommand.run(args));
     }
 }

@@ -7,12 +7,15 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Jupyter notebook (nbformat 4) held as JSON, with the few operations moelab needs: list the
@@ -32,30 +37,98 @@ import java.util.TreeMap;
  */
 public final class Notebook {
 
+    /** The largest notebook file read (course notebooks with outputs are a few MiB). */
+    static final long MAX_BYTES = 256L << 20;
+
     private final JsonObject json;
 
     private Notebook(JsonObject json) {
         this.json = json;
     }
 
-    /** Reads a notebook file. */
+    /**
+     * Reads a notebook file.
+     *
+     * @throws IllegalArgumentException when the file is not UTF-8 text, not JSON or not a notebook,
+     *     with a one-line message
+     */
     public static Notebook read(Path file) {
+        byte[] bytes;
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8));
+            if (Files.size(file) > MAX_BYTES) {
+                throw new IllegalArgumentException(file + " is not a Jupyter notebook: larger than " + (MAX_BYTES >> 20) + " MiB");
+            }
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read notebook " + file, e);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file + " is not a Jupyter notebook: not UTF-8 text");
+        }
+        try {
+            return parse(text);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + " is not a Jupyter notebook: " + e.getMessage(), e);
+            throw new IllegalArgumentException(file + " is not a Jupyter notebook: " + oneLine(e), e);
         }
     }
 
-    /** Parses notebook JSON text. */
+    /**
+     * Parses notebook JSON text: an object with a {@code "cells"} array of cell objects, each with a
+     * {@code cell_type}.
+     */
     public static Notebook parse(String text) {
-        JsonObject json = JsonParser.parseString(text).getAsJsonObject();
+        JsonElement root;
+        try {
+            root = JsonParser.parseString(text);
+        } catch (JsonParseException e) {
+            Matcher where = Pattern.compile("at line \\d+ column \\d+").matcher(String.valueOf(e.getMessage()));
+            throw new IllegalArgumentException("not valid JSON" + (where.find() ? " (" + where.group() + ")" : ""), e);
+        }
+        if (!root.isJsonObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        JsonObject json = root.getAsJsonObject();
         if (!json.has("cells") || !json.get("cells").isJsonArray()) {
             throw new IllegalArgumentException("no \"cells\" array");
         }
+        int index = 0;
+        for (JsonElement cell : json.getAsJsonArray("cells")) {
+            index++;
+            if (!cell.isJsonObject() || !(cell.getAsJsonObject().get("cell_type") instanceof JsonPrimitive type)
+                    || !type.isString()) {
+                throw new IllegalArgumentException("cell " + index + " is not a cell object with a \"cell_type\"");
+            }
+            JsonElement metadata = cell.getAsJsonObject().get("metadata");
+            if (metadata != null && !metadata.isJsonObject()) {
+                throw new IllegalArgumentException("cell " + index + " has metadata that is not an object");
+            }
+        }
         return new Notebook(json);
+    }
+
+    /**
+     * The chapter number the notebook declares in its top-level metadata
+     * ({@code "moelab": {"chapter": "02"}}), or null when it declares none.
+     */
+    public String chapter() {
+        JsonElement moelab = json.has("metadata") && json.get("metadata").isJsonObject()
+                ? json.getAsJsonObject("metadata").get("moelab") : null;
+        if (moelab == null || !moelab.isJsonObject()) {
+            return null;
+        }
+        JsonElement chapter = moelab.getAsJsonObject().get("chapter");
+        return chapter instanceof JsonPrimitive p && p.isString() && p.getAsString().matches("\\d\\d")
+                ? p.getAsString() : null;
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        message = message.replace("\nSee https://github.com/google/gson/blob/main/Troubleshooting.md", "");
+        String first = message.lines().findFirst().orElse(message);
+        return first.length() > 200 ? first.substring(0, 200) + "…" : first;
     }
 
     /** A deep copy, so that edits leave this notebook alone. */
@@ -155,8 +228,16 @@ public final class Notebook {
             if (source.isJsonPrimitive()) {
                 return source.getAsString();
             }
+            if (!source.isJsonArray()) {
+                throw new IllegalArgumentException("a cell's source is neither text nor a list of lines");
+            }
             StringBuilder text = new StringBuilder();
-            source.getAsJsonArray().forEach(line -> text.append(line.getAsString()));
+            for (JsonElement line : source.getAsJsonArray()) {
+                if (!line.isJsonPrimitive()) {
+                    throw new IllegalArgumentException("a cell's source holds something other than lines of text");
+                }
+                text.append(line.getAsString());
+            }
             return text.toString();
         }
 
@@ -175,21 +256,21 @@ public final class Notebook {
 
         /** The exercise id of an exercise cell, or {@code null} for any other cell. */
         public String exerciseId() {
-            if (!isCode() || !json.has("metadata")) {
+            if (!isCode() || !(json.get("metadata") instanceof JsonObject metadata)) {
                 return null;
             }
-            JsonObject metadata = json.getAsJsonObject("metadata");
-            boolean tagged = metadata.has("tags")
-                    && metadata.getAsJsonArray("tags").contains(new JsonPrimitive("exercise"));
+            boolean tagged = metadata.get("tags") instanceof JsonArray tags
+                    && tags.contains(new JsonPrimitive("exercise"));
             if (!tagged) {
                 return null;
             }
-            JsonElement moelab = metadata.get("moelab");
-            if (moelab == null || !moelab.isJsonObject() || !moelab.getAsJsonObject().has("exercise")) {
-                throw new IllegalArgumentException(
-                        "a cell tagged \"exercise\" has no metadata moelab.exercise id:\n" + source());
+            if (metadata.get("moelab") instanceof JsonObject moelab
+                    && moelab.get("exercise") instanceof JsonPrimitive id && id.isString()) {
+                return id.getAsString();
             }
-            return moelab.getAsJsonObject().get("exercise").getAsString();
+            String first = source().lines().findFirst().orElse("");
+            throw new IllegalArgumentException(
+                    "a cell tagged \"exercise\" has no metadata moelab.exercise id (cell starting \"" + first + "\")");
         }
 
         /** Whether this is an exercise cell. */

@@ -11,6 +11,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import moelab.grading.Forbids;
 import moelab.grading.Student;
 import moelab.mixing.CausalMask;
 import moelab.mixing.SpatialProjection;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 06-gmlp-causal-token-mixing.ipynb}: the causal mask, causal token mixing. */
+@Forbids(exercise = "06-causal-mask", value = {"moelab.mixing.CausalMask"})
+@Forbids(exercise = "06-causal-mixing", value = {"moelab.mixing.CausalMask", "moelab.mixing.SpatialProjection", "moelab.mixing.SpatialGatingUnit"})
 class CausalTokenMixingExercises extends NDArrayExercises {
 
     private NDArray causalMask(int length) {

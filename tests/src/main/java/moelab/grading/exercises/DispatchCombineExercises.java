@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import moelab.grading.Forbids;
 import moelab.grading.Student;
 import moelab.moe.Combine;
 import moelab.moe.Dispatch;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 03-experts-dispatch-combine.ipynb}: dispatch and combine by gather. */
+@Forbids(exercise = "03-dispatch", value = {"moelab.moe.Dispatch", "moelab.moe.MoeLayer", "moelab.moe.MoeBlock"})
+@Forbids(exercise = "03-combine", value = {"moelab.moe.Combine", "moelab.moe.MoeLayer", "moelab.moe.MoeBlock"})
 class DispatchCombineExercises extends NDArrayExercises {
 
     /** A routing written out by hand: {@code weights} (T, S); probabilities are uniform. */

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.function.Function;
+import moelab.grading.Forbids;
 import moelab.grading.Student;
 import moelab.moe.AuxLoss;
 import moelab.moe.BalanceLoss;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 04-load-balancing.ipynb}: CV², importance loss, Switch balance loss. */
+@Forbids(exercise = "04-cv2", value = {"moelab.moe.AuxLoss", "moelab.moe.ImportanceLoss", "moelab.moe.LoadLoss"})
+@Forbids(exercise = "04-importance", value = {"moelab.moe.ImportanceLoss", "moelab.moe.AuxLoss", "moelab.moe.LoadLoss"})
+@Forbids(exercise = "04-balance", value = {"moelab.moe.BalanceLoss", "moelab.moe.AuxLoss"})
 class LoadBalancingExercises extends NDArrayExercises {
 
     private NDArray cv2(NDArray x) {

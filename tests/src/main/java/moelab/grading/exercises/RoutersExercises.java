@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Random;
+import moelab.grading.Forbids;
 import moelab.grading.Student;
 import moelab.routing.Capacity;
 import org.junit.jupiter.api.DisplayName;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 02-routers.ipynb}: the capacity formula, seat assignment, priority order. */
+@Forbids(exercise = "02-capacity", value = {"moelab.routing.Capacity"})
+@Forbids(exercise = "02-assign", value = {"moelab.routing.Capacity#assign", "moelab.routing.Slots"})
+@Forbids(exercise = "02-priority", value = {"moelab.routing.Priority", "moelab.routing.BatchPriorityRouter"})
 class RoutersExercises extends NDArrayExercises {
 
     // ---- 02-capacity: int capacity(int k, int tokens, double capacityFactor, int experts) ---------

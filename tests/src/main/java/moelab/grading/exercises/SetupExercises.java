@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Random;
+import moelab.grading.Forbids;
 import moelab.grading.Student;
 import moelab.grading.Student.StudentMethod;
 import org.junit.jupiter.api.DisplayName;
@@ -16,6 +17,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 01-setup.ipynb}: softmax, top-k, capacity, causal mean. */
+@Forbids(exercise = "01-softmax", value = {"ai.djl.ndarray.NDArray#softmax", "ai.djl.ndarray.NDArray#logSoftmax", "ai.djl.ndarray.internal.NDArrayEx#softmax", "ai.djl.ndarray.internal.NDArrayEx#logSoftmax"})
+@Forbids(exercise = "01-topk", value = {"ai.djl.ndarray.NDArray#topK", "moelab.routing.TopKRouter", "moelab.routing.Slots"})
+@Forbids(exercise = "01-capacity", value = {"moelab.routing.Capacity", "moelab.routing.Slots"})
+@Forbids(exercise = "01-causal-mean", value = {"moelab.mixing.CausalMask"})
 class SetupExercises extends NDArrayExercises {
 
     // ---- 01-softmax: NDArray softmax(NDArray logits), along the last axis -------------------------

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
+import moelab.grading.Forbids;
 import moelab.grading.Student;
 import moelab.train.MoeObjective;
 import org.junit.jupiter.api.DisplayName;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 07-smlp-text.ipynb}: bits per character, temperature sampling. */
+@Forbids(exercise = "07-bpc", value = {"moelab.train.Evaluation", "ai.djl.training.loss.SoftmaxCrossEntropyLoss"})
+@Forbids(exercise = "07-sample", value = {"moelab.models.CausalLanguageModel"})
 class SmlpTextExercises extends NDArrayExercises {
 
     private double bpc(NDArray logits, NDArray targets) {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import moelab.grading.Forbids;
 import moelab.grading.Student;
 import moelab.mixing.TokenMixingMlp;
 import moelab.models.PatchEmbedding;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises of {@code 05-sparse-mlp-images.ipynb}: patchify, the token-mixing MLP. */
+@Forbids(exercise = "05-patchify", value = {"moelab.models.PatchEmbedding"})
+@Forbids(exercise = "05-token-mixing", value = {"moelab.mixing.TokenMixingMlp", "moelab.mixing.TokenMixingMoe", "moelab.mixing.MixerSublayer", "moelab.models.MixerBlock"})
 class SparseMlpImagesExercises extends NDArrayExercises {
 
     private NDArray patchify(NDArray images, int patchSize) {
