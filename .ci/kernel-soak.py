@@ -2,8 +2,9 @@
 """Kernel soak test: start a Jupyter kernel N times in a row and record how each start went.
 
 Each round starts the kernel, waits for its kernel_info reply (the moment a notebook shows the
-kernel as ready), runs one tiny cell, checks that the cell printed exactly the expected text and
-nothing else (no log lines, no stderr), and shuts the kernel down. A start that gets no
+kernel as ready), runs one tiny cell (by default: print 1+1, and whether DJL finds its PyTorch
+engine from a cell), checks that the cell printed exactly the expected text and nothing else (no
+log lines, no stderr), and shuts the kernel down. A start that gets no
 kernel_info reply within --timeout seconds is a HANG: the harness saves a thread dump of the
 kernel's JVM (jcmd PID Thread.print) and the kernel's own stderr log, then kills it.
 
@@ -26,6 +27,11 @@ import sys
 import time
 
 from jupyter_client.manager import KernelManager
+
+# 1+1, and DJL finds its PyTorch engine from a cell (it looks it up through the thread's context
+# class loader, which must be the JShell's: a kernel thread started from the wrong thread breaks it).
+DEFAULT_CELL = 'System.out.println(1+1); System.out.println(ai.djl.engine.Engine.getAllEngines().contains("PyTorch"));'
+DEFAULT_EXPECT = "2\\ntrue\\n"
 
 # The line moelab.kernel.KernelMain logs when it restarts a kernel loop thread that had stopped.
 REPAIR_MARK = "moelab: restarted the stopped loop thread"
@@ -93,7 +99,7 @@ def run_cell(kc, code, timeout):
 
 
 def one_round(i, args):
-    row = {"round": i, "result": "ok", "start_s": "", "cell_s": "", "shutdown_s": "", "repaired": 0, "detail": ""}
+    row = {"round": i, "result": "ok", "start_s": "", "cell_s": "", "shutdown_s": "", "repaired": "", "detail": ""}
     log_path = os.path.join(args.out, "kernel-%03d.log" % i)
     log = open(log_path, "w")
     km = KernelManager(kernel_name=args.kernel)
@@ -141,8 +147,9 @@ def one_round(i, args):
                 pass
         km.cleanup_resources()
         log.close()
-        with open(log_path, errors="replace") as f:
-            row["repaired"] = sum(1 for line in f if line.startswith(REPAIR_MARK))
+        with open(log_path, errors="replace") as f:   # "ShellChannel HeartbeatChannel", say
+            row["repaired"] = " ".join(line.split("kernel's ")[-1].split()[0]
+                                       for line in f if line.startswith(REPAIR_MARK))
         if row["result"] == "ok" and not args.keep_logs:
             os.remove(log_path)
 
@@ -159,8 +166,8 @@ def main():
     ap.add_argument("--kernel", default="moelab-java", help="kernelspec name (default moelab-java)")
     ap.add_argument("--timeout", type=float, default=120,
                     help="seconds to wait for the kernel_info reply before calling it a hang (default 120)")
-    ap.add_argument("--cell", default="System.out.println(1+1);", help="the cell each kernel runs")
-    ap.add_argument("--expect", default="2\n", help="the exact stdout the cell must give")
+    ap.add_argument("--cell", default=DEFAULT_CELL, help="the cell each kernel runs (default: %(default)s)")
+    ap.add_argument("--expect", default=DEFAULT_EXPECT, help="the exact stdout the cell must give, with \\n escapes")
     ap.add_argument("--cell-timeout", type=float, default=120)
     ap.add_argument("--out", default="target/kernel-soak", help="output directory")
     ap.add_argument("--keep-logs", action="store_true", help="keep the kernel log of every round")
@@ -181,7 +188,7 @@ def main():
             f.flush()
             print("%4d %-10s start %6s s  cell %5s s%s  %s" % (
                 i, row["result"], row["start_s"] or "-", row["cell_s"] or "-",
-                "  (%d loop thread(s) restarted)" % row["repaired"] if row["repaired"] else "", row["detail"]),
+                "  (restarted: %s)" % row["repaired"] if row["repaired"] else "", row["detail"]),
                 flush=True)
             if row["result"] != "ok":
                 failures += 1
@@ -194,9 +201,13 @@ def main():
         counts[r["result"]] = counts.get(r["result"], 0) + 1
     print("\nkernel %s: %d starts in %.0f s, %s" % (args.kernel, len(rows), time.monotonic() - started,
                                                    ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
-    repaired = sum(1 for r in rows if r["repaired"])
+    repaired = {}
+    for r in rows:
+        for channel in r["repaired"].split():
+            repaired[channel] = repaired.get(channel, 0) + 1
     if repaired:
-        print("starts saved by the loop-thread watchdog: %d" % repaired)
+        print("loop threads the watchdog restarted: %s (a stopped ShellChannel loop is a start that"
+              " would have hung)" % ", ".join("%s %d" % kv for kv in sorted(repaired.items())))
     if starts:
         print("start latency (s): median %.1f  p95 %.1f  max %.1f  min %.1f" % (
             statistics.median(starts), percentile(starts, 95), max(starts), min(starts)))

@@ -25,7 +25,9 @@ import java.util.List;
  *
  * <p>The watchdog waits until the kernel has bound its channels, then checks every few
  * milliseconds (later every quarter second) that each loop thread is alive; a dead one whose
- * channel is not closed is replaced by a new {@code LoopThread} with the same body, so the kernel
+ * channel is not closed is replaced by a new {@code LoopThread} with the same body and the same
+ * context class loader (the JShell's: cells run on threads the shell loop starts, and DJL finds
+ * its engines through that loader), so the kernel
  * serves the socket again (a request lost with the dead thread is sent again by Jupyter clients,
  * which repeat {@code kernel_info_request} until answered). It reaches the kernel's private fields
  * by reflection; if they are not as expected (another kernel version) it prints one line to the
@@ -49,10 +51,15 @@ public final class KernelMain {
     }
 
     public static void main(String[] args) throws Throwable {
+        // MainApp's static initializer builds the JShell, which makes its class loader this thread's
+        // context class loader; every thread the kernel starts later inherits it, and ServiceLoader
+        // look-ups from cells (DJL finds its engines that way) depend on it. So the class is
+        // initialized here, on the main thread as with "java -jar", before the watchdog exists.
+        Class<?> app = Class.forName(MAIN_APP);
+        Method main = app.getMethod("main", String[].class);
         Thread watchdog = new Thread(KernelMain::watch, "moelab-kernel-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        Method main = Class.forName(MAIN_APP).getMethod("main", String[].class);
         try {
             main.invoke(null, (Object) args);
         } catch (InvocationTargetException e) {
@@ -62,7 +69,7 @@ public final class KernelMain {
 
     private static void watch() {
         try {
-            Object kernel = Class.forName(MAIN_APP).getField("kernel").get(null);   // waits for class init
+            Object kernel = Class.forName(MAIN_APP).getField("kernel").get(null);
             Object channels = waitFor(() -> kernel.getClass().getMethod("channels").invoke(kernel));
             waitFor(() -> field(channels, "handlers"));   // set at the end of Channels.connect
             Method markedForShutdown = channels.getClass().getMethod("isMarkedForShutdown");
@@ -89,6 +96,7 @@ public final class KernelMain {
                     }
                     Thread fresh = (Thread) newLoop.newInstance(loop.getName(), field(loop, "sleep"), field(loop, "loopBody"));
                     fresh.setDaemon(loop.isDaemon());
+                    fresh.setContextClassLoader(loop.getContextClassLoader());   // the JShell's, see main
                     setField(channel, "loopThread", fresh);
                     fresh.start();
                     LOG.println("moelab: restarted the stopped loop thread of the kernel's "
