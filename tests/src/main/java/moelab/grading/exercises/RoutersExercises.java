@@ -1,13 +1,14 @@
 package moelab.grading.exercises;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static moelab.grading.exercises.ArrayMessages.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Random;
+import java.util.stream.IntStream;
 import moelab.grading.Forbids;
 import moelab.grading.Student;
 import moelab.routing.Capacity;
@@ -28,36 +29,46 @@ class RoutersExercises extends NDArrayExercises {
                 .call(Integer.class, k, tokens, capacityFactor, experts);
     }
 
+    private static void capacityIs(int expected, int k, int tokens, double capacityFactor, int experts) {
+        assertSame(expected, capacity(k, tokens, capacityFactor, experts),
+                "capacity(k=" + k + ", tokens=" + tokens + ", capacityFactor=" + capacityFactor + ", experts=" + experts + ")");
+    }
+
     @Test
     @Tag("02-capacity")
     @DisplayName("ceil(k·T·cf/E): (k=1,T=8,cf=1,E=4) -> 2, (k=2,T=10,cf=1.25,E=4) -> 7, (k=1,T=4,cf=1,E=3) -> 2")
     void capacityGolden() {
-        assertEquals(2, capacity(1, 8, 1.0, 4));
-        assertEquals(7, capacity(2, 10, 1.25, 4));
-        assertEquals(2, capacity(1, 4, 1.0, 3));
+        capacityIs(2, 1, 8, 1.0, 4);
+        capacityIs(7, 2, 10, 1.25, 4);
+        capacityIs(2, 1, 4, 1.0, 3);
     }
 
     @Test
     @Tag("02-capacity")
-    @DisplayName("a capacity factor <= 0 means no dropping: every expert can take all T tokens")
+    @DisplayName("a capacity factor <= 0 means no dropping: cf = 0 and cf = -1 give C = T")
     void capacityNoDropping() {
-        assertTrue(capacity(1, 4, 0, 3) >= 4, "cf = 0");
-        assertTrue(capacity(2, 10, -1, 4) >= 10, "cf < 0");
+        capacityIs(4, 1, 4, 0, 3);
+        capacityIs(10, 2, 10, -1, 4);
     }
 
     @Test
     @Tag("02-capacity")
-    @DisplayName("agrees with ceil(k·T·cf/E) on a grid of k, T, cf, E")
+    @DisplayName("C is clamped to 1..T: (k=1,T=2,cf=0.1,E=8) -> 1 and (k=2,T=4,cf=2,E=1) -> 4")
+    void capacityClamped() {
+        capacityIs(1, 1, 2, 0.1, 8);
+        capacityIs(4, 2, 4, 2.0, 1);
+    }
+
+    @Test
+    @Tag("02-capacity")
+    @DisplayName("agrees with ceil(k·T·cf/E) on a grid of k in {1,2}, T in 4..64, cf in {0.5,1,1.25,2}, E in {2,4,8}")
     void capacityGrid() {
         for (int k = 1; k <= 2; k++) {
             for (int tokens = 4; tokens <= 64; tokens += 12) {
                 for (double cf : new double[] {0.5, 1.0, 1.25, 2.0}) {
                     for (int experts = 2; experts <= 8; experts *= 2) {
                         int expected = (int) Math.ceil(k * (double) tokens * cf / experts);
-                        if (expected >= 1 && expected <= tokens) {
-                            assertEquals(expected, capacity(k, tokens, cf, experts),
-                                    "k=" + k + " T=" + tokens + " cf=" + cf + " E=" + experts);
-                        }
+                        capacityIs(Math.max(1, Math.min(expected, tokens)), k, tokens, cf, experts);
                     }
                 }
             }
@@ -72,27 +83,40 @@ class RoutersExercises extends NDArrayExercises {
                 .call(int[][].class, copy, order.clone(), experts, capacity);
     }
 
+    private static void assignIs(int[][] expected, int[][] choice, int[] order, int experts, int capacity) {
+        assertSame(expected, assign(choice, order, experts, capacity), "assignPositions(choice=" + Arrays.deepToString(choice)
+                + ", order=" + Arrays.toString(order) + ", experts=" + experts + ", capacity=" + capacity + ")");
+    }
+
     private static final int[][] CHOICE = {{0, 1}, {0, 2}, {0, 1}, {1, 0}};
 
     @Test
     @Tag("02-assign")
     @DisplayName("top-2 over 3 experts, capacity 2, items in order 0..3: worked by hand, slot-major")
     void assignGolden() {
-        int[][] expected = {{0, 1}, {1, 0}, {-1, -1}, {0, -1}};
-        assertArrayEquals(expected, assign(CHOICE, new int[] {0, 1, 2, 3}, 3, 2));
+        assignIs(new int[][] {{0, 1}, {1, 0}, {-1, -1}, {0, -1}}, CHOICE, new int[] {0, 1, 2, 3}, 3, 2);
     }
 
     @Test
     @Tag("02-assign")
     @DisplayName("the order decides who gets a seat: the same choices served in order 3, 2, 1, 0")
     void assignFollowsOrder() {
-        int[][] expected = {{-1, -1}, {1, 0}, {0, 1}, {0, -1}};
-        assertArrayEquals(expected, assign(CHOICE, new int[] {3, 2, 1, 0}, 3, 2));
+        assignIs(new int[][] {{-1, -1}, {1, 0}, {0, 1}, {0, -1}}, CHOICE, new int[] {3, 2, 1, 0}, 3, 2);
     }
 
     @Test
     @Tag("02-assign")
-    @DisplayName("on random choices: never more than capacity per expert, unused slots (-1) stay -1, same as moelab's Capacity.assign")
+    @DisplayName("unused slots (-1) stay -1 and take no seat; capacity 0 drops all; unchosen experts and no items are fine")
+    void assignEdgeCases() {
+        int[][] withUnused = {{2, -1}, {-1, -1}, {2, 0}, {0, 2}};
+        assignIs(new int[][] {{0, -1}, {-1, -1}, {1, 1}, {0, -1}}, withUnused, new int[] {0, 1, 2, 3}, 4, 2);
+        assignIs(new int[][] {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}}, withUnused, new int[] {0, 1, 2, 3}, 4, 0);
+        assignIs(new int[][] {}, new int[][] {}, new int[] {}, 3, 2);
+    }
+
+    @Test
+    @Tag("02-assign")
+    @DisplayName("on 20 random choices (some slots -1): never more than capacity per expert, same as moelab's Capacity.assign")
     void assignProperty() {
         Random random = new Random(5);
         for (int trial = 0; trial < 20; trial++) {
@@ -109,18 +133,19 @@ class RoutersExercises extends NDArrayExercises {
             int[] order = shuffled(tokens, random);
             int[][] got = assign(choice, order, experts, capacity);
             int[] load = new int[experts];
-            for (int t = 0; t < tokens; t++) {
-                for (int s = 0; s < slots; s++) {
-                    if (got[t][s] >= 0) {
+            for (int t = 0; t < tokens && t < got.length; t++) {
+                for (int s = 0; s < slots && s < got[t].length; s++) {
+                    if (got[t][s] >= 0 && choice[t][s] >= 0) {
                         load[choice[t][s]]++;
                     }
                 }
             }
+            String call = "assignPositions(choice=" + Arrays.deepToString(choice) + ", order=" + Arrays.toString(order)
+                    + ", experts=" + experts + ", capacity=" + capacity + ") = " + Arrays.deepToString(got);
             for (int e = 0; e < experts; e++) {
-                assertTrue(load[e] <= capacity, "expert " + e + " holds " + load[e] + " > capacity " + capacity);
+                assertTrue(load[e] <= capacity, call + ": expert " + e + " holds " + load[e] + " > capacity " + capacity);
             }
-            assertArrayEquals(Capacity.assign(choice, order, experts, capacity), got,
-                    "choice " + Arrays.deepToString(choice) + ", order " + Arrays.toString(order) + ", capacity " + capacity);
+            assertSame(Capacity.assign(choice, order, experts, capacity), got, call.substring(0, call.lastIndexOf(" = ")));
         }
     }
 
@@ -140,36 +165,46 @@ class RoutersExercises extends NDArrayExercises {
 
     // ---- 02-priority: int[] priorityOrder(NDArray probs) -------------------------------------------
 
-    private int[] priority(float[][] probs) {
-        return Student.method("priorityOrder", NDArray.class).call(int[].class, manager.create(probs));
+    private int[] priority(NDArray probs) {
+        return Student.method("priorityOrder", NDArray.class).call(int[].class, probs);
+    }
+
+    private void priorityIs(int[] expected, float[][] probs) {
+        assertSame(expected, priority(manager.create(probs)), "priorityOrder(" + Arrays.deepToString(probs) + ")");
     }
 
     @Test
     @Tag("02-priority")
     @DisplayName("top probabilities .5, .9, .4, .8 give the order [1, 3, 0, 2]")
     void priorityGolden() {
-        float[][] probs = {{0.2f, 0.5f, 0.3f}, {0.9f, 0.05f, 0.05f}, {0.4f, 0.4f, 0.2f}, {0.1f, 0.1f, 0.8f}};
-        assertArrayEquals(new int[] {1, 3, 0, 2}, priority(probs));
+        priorityIs(new int[] {1, 3, 0, 2}, new float[][] {{0.2f, 0.5f, 0.3f}, {0.9f, 0.05f, 0.05f}, {0.4f, 0.4f, 0.2f}, {0.1f, 0.1f, 0.8f}});
     }
 
     @Test
     @Tag("02-priority")
-    @DisplayName("ties go to the lower index: tops .5, .6, .5 give [1, 0, 2]")
+    @DisplayName("ties go to the lower index: tops .5, .6, .5 give [1, 0, 2]; a single item gives [0]")
     void priorityTies() {
-        assertArrayEquals(new int[] {1, 0, 2}, priority(new float[][] {{0.5f, 0.5f}, {0.6f, 0.4f}, {0.5f, 0.5f}}));
+        priorityIs(new int[] {1, 0, 2}, new float[][] {{0.5f, 0.5f}, {0.6f, 0.4f}, {0.5f, 0.5f}});
+        priorityIs(new int[] {0}, new float[][] {{0.3f, 0.7f}});
     }
 
     @Test
     @Tag("02-priority")
-    @DisplayName("on random probabilities: a permutation of the items, top probability never increasing")
+    @DisplayName("extreme logits: softmax of [[0,0],[1000,0],[0,1000]] (tops .5, 1, 1) gives [1, 2, 0]")
+    void priorityExtreme() {
+        NDArray probs = manager.create(new float[][] {{0, 0}, {1000, 0}, {0, 1000}}).softmax(-1);
+        assertSame(new int[] {1, 2, 0}, priority(probs), "priorityOrder(softmax([[0, 0], [1000, 0], [0, 1000]]) = "
+                + Arrays.toString(probs.toFloatArray()) + ")");
+    }
+
+    @Test
+    @Tag("02-priority")
+    @DisplayName("on random (16, 4) probabilities: the items sorted by top probability, highest first, ties by index")
     void priorityProperty() {
+        manager.getEngine().setRandomSeed(12);
         NDArray probs = manager.randomUniform(0, 1, new Shape(16, 4)).softmax(-1);
         float[] top = probs.max(new int[] {1}).toFloatArray();
-        int[] order = Student.method("priorityOrder", NDArray.class).call(int[].class, probs);
-        assertArrayEquals(java.util.stream.IntStream.range(0, 16).toArray(), Arrays.stream(order).sorted().toArray(),
-                "a permutation of 0..15");
-        for (int i = 1; i < order.length; i++) {
-            assertTrue(top[order[i - 1]] >= top[order[i]], "position " + i + " of " + Arrays.toString(order));
-        }
+        int[] expected = IntStream.range(0, 16).boxed().sorted(Comparator.comparingDouble(t -> -top[t])).mapToInt(Integer::intValue).toArray();
+        assertSame(expected, priority(probs), "priorityOrder of probabilities whose row maxima are " + Arrays.toString(top));
     }
 }
