@@ -1,0 +1,135 @@
+package moelab.routing;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Auxiliary-loss-free load balancing (Wang et al. 2024; DeepSeek-V3): each expert has a bias
+ * {@code b_e} that is added to the routing scores <em>only to choose</em> the experts, never to
+ * weight them, and after each training batch the bias moves against the expert's load error:
+ *
+ * <pre>
+ *   chosen(t) = TopK_e(s_{t,e} + b_e)              selection: scores plus bias
+ *   g_{t,e}   = s_{t,e}  for e in chosen(t)       gate weights: scores only
+ *   b_e      += γ · sign(mean_load − load_e)       after the batch; mean_load = k T / E
+ * </pre>
+ *
+ * An overloaded expert's bias falls, so fewer tokens pick it next time; no gradient flows through
+ * the bias, so balancing does not fight the task loss as an auxiliary loss does. Scores here are
+ * the router probabilities {@code s = softmax(W_g x)} (DeepSeek-V3 uses sigmoid affinities and
+ * renormalises the k gates; the bias rule is the same).
+ *
+ * <p>The router is stateful: every {@code route(..., training = true)} updates the bias from that
+ * batch's load (its assignments, before any capacity limit). Ties go to the lower expert index.
+ */
+public final class BiasBalancedRouter implements Router {
+
+    private final int k;
+    private final double gamma;
+    private final double capacityFactor;
+    private float[] bias;
+
+    /**
+     * @param k experts per token
+     * @param gamma the bias update speed {@code γ} (DeepSeek-V3: 0.001 for most of training)
+     * @param capacityFactor see {@link Capacity}; {@code <= 0} for no dropping (as DeepSeek-V3)
+     */
+    public BiasBalancedRouter(int k, double gamma, double capacityFactor) {
+        if (k < 1 || gamma < 0) {
+            throw new IllegalArgumentException("bias-balanced routing needs k >= 1 and γ >= 0, got k="
+                    + k + " γ=" + gamma);
+        }
+        this.k = k;
+        this.gamma = gamma;
+        this.capacityFactor = capacityFactor;
+    }
+
+    /**
+     * One step of the rule on plain arrays: choose with {@code scores + bias}, gate with
+     * {@code scores}, update the bias from the load.
+     *
+     * @param scores {@code (T, E)} routing scores
+     * @param bias {@code (E)} current bias
+     * @param k experts per token
+     * @param gamma update speed
+     * @return {@code [chosen (T, k) int64, gates (T, k), new bias (E)]}
+     */
+    public static NDList step(NDArray scores, NDArray bias, int k, double gamma) {
+        int tokens = Math.toIntExact(scores.getShape().get(0));
+        int experts = Math.toIntExact(scores.getShape().get(1));
+        float[] selection = scores.add(bias.expandDims(0)).toType(DataType.FLOAT32, false).toFloatArray();
+        int[][] choice = TopKRouter.topK(selection, tokens, experts, k);
+        NDManager manager = scores.getManager();
+        NDArray chosen = manager.create(choice).toType(DataType.INT64, false);
+        NDArray gates = scores.gather(chosen, 1);
+        float[] updated = updatedBias(bias.toType(DataType.FLOAT32, false).toFloatArray(),
+                load(choice, experts), gamma);
+        return new NDList(chosen, gates, manager.create(updated));
+    }
+
+    /** Assignments per expert, length E. */
+    static int[] load(int[][] choice, int experts) {
+        int[] load = new int[experts];
+        for (int[] row : choice) {
+            for (int e : row) {
+                if (e >= 0) {
+                    load[e]++;
+                }
+            }
+        }
+        return load;
+    }
+
+    /** {@code b_e + γ · sign(mean(load) − load_e)}. */
+    static float[] updatedBias(float[] bias, int[] load, double gamma) {
+        double mean = IntStream.of(load).average().orElse(0);
+        float[] next = bias.clone();
+        for (int e = 0; e < next.length; e++) {
+            next[e] += (float) (gamma * Math.signum(mean - load[e]));
+        }
+        return next;
+    }
+
+    @Override
+    public Routing route(NDArray logits, NDArray tokenIds, boolean training) {
+        int tokens = Math.toIntExact(logits.getShape().get(0));
+        int experts = Math.toIntExact(logits.getShape().get(1));
+        if (k > experts) {
+            throw new IllegalArgumentException("top-" + k + " routing over only " + experts + " experts");
+        }
+        if (bias == null || bias.length != experts) {
+            bias = new float[experts];
+        }
+        NDArray probs = logits.softmax(1); // scores s
+        NDArray b = logits.getManager().create(bias).toType(probs.getDataType(), false);
+        float[] selection = Slots.floats(probs.stopGradient().add(b.expandDims(0)));
+        int[][] choice = TopKRouter.topK(selection, tokens, experts, k);
+        int capacity = Capacity.of(k, tokens, capacityFactor, experts);
+        int[][] position = Capacity.assign(choice, IntStream.range(0, tokens).toArray(), experts, capacity);
+        NDArray weights = Slots.gather(probs, choice).mul(Slots.keptMask(probs, position));
+        if (training) {
+            bias = updatedBias(bias, load(choice, experts), gamma);
+        }
+        return new Routing(experts, capacity, choice, position, weights, probs, logits, null);
+    }
+
+    /** A copy of the current bias {@code b} (zeros before the first call). */
+    public float[] bias() {
+        return bias == null ? new float[0] : bias.clone();
+    }
+
+    /** Resets the bias to zero. */
+    public void reset() {
+        bias = null;
+    }
+
+    @Override
+    public String toString() {
+        return "BiasBalancedRouter(k=" + k + ", gamma=" + gamma + ", capacityFactor=" + capacityFactor
+                + ", bias=" + Arrays.toString(bias()) + ")";
+    }
+}
