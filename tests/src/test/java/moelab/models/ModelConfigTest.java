@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.util.List;
 import moelab.models.ModelConfig.Family;
+import moelab.moe.MoeBlock;
 import org.junit.jupiter.api.Test;
 
 class ModelConfigTest {
@@ -97,6 +100,29 @@ class ModelConfigTest {
         long c = 768;
         long macs = 768L * 768 * s + 12 * (2 * s * 384 * c + 2 * c * 3072 * s) + 768L * 1000;
         assertThat(config.flopsPerExample()).isEqualTo(2 * macs);
+    }
+
+    @Test
+    void sparseMlpWithoutReRepresentationCountsAndBuildsLikeAMixer() {
+        // no re-representation and no experts: every sparse block is a Mixer block
+        ModelConfig dense = ModelConfig.byName("sparse-mlp-tiny").toBuilder()
+                .optReRepresentation(false).optTokenMixingExperts(0).optChannelMixingExperts(0)
+                .build();
+        ModelConfig mixer = ModelConfig.byName("mixer-tiny");
+        assertThat(dense.parameterCount()).isEqualTo(mixer.parameterCount());
+        assertThat(dense.flopsPerExample()).isEqualTo(mixer.flopsPerExample());
+        // with experts: MoE_s routes C = 64 columns of S = 49 patches; analytic count = DJL's
+        ModelConfig sparse = ModelConfig.byName("sparse-mlp-tiny").toBuilder()
+                .optReRepresentation(false).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block model = ModelTesting.initialized(sparse, manager, 2);
+            assertThat(ModelTesting.parameterCount(model)).isEqualTo(sparse.parameterCount());
+            NDArray logits = ModelTesting.forward(model, manager,
+                    manager.randomUniform(0f, 1f, sparse.inputShape(2)), true);
+            assertThat(logits.getShape()).isEqualTo(new Shape(2, 10));
+            assertThat(MoeBlock.findAll(model).values()).hasSize(4).allSatisfy(
+                    moe -> assertThat(moe.lastRouting().numItems()).isIn(2 * 64, 2 * 49));
+        }
     }
 
     @Test

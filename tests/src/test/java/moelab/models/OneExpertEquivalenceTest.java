@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import moelab.models.ModelConfig.Family;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +35,16 @@ class OneExpertEquivalenceTest {
         ModelConfig moe = ModelConfig.byName("sparse-mlp-tiny").toBuilder()
                 .optTokenMixingExperts(1).optChannelMixingExperts(1)
                 .optChannelMoeInside(channelMoeInside).build();
+        ModelConfig dense = moe.toBuilder().optTokenMixingExperts(0).optChannelMixingExperts(0)
+                .build();
+        assertSameLogits(dense, moe);
+    }
+
+    @Test
+    void sparseMlpWithoutReRepresentationWithOneExpertIsItsDenseCounterpart() {
+        ModelConfig moe = ModelConfig.byName("sparse-mlp-tiny").toBuilder()
+                .optReRepresentation(false).optTokenMixingExperts(1).optChannelMixingExperts(1)
+                .build();
         ModelConfig dense = moe.toBuilder().optTokenMixingExperts(0).optChannelMixingExperts(0)
                 .build();
         assertSameLogits(dense, moe);

@@ -86,6 +86,7 @@ public final class ModelConfig {
     private final RouterKind router;
     private final double auxLossWeight;
     private final boolean channelMoeInside;
+    private final boolean reRepresentation;
     private final int numHeads;
     private final boolean tiedEmbeddings;
 
@@ -110,6 +111,7 @@ public final class ModelConfig {
         router = b.router;
         auxLossWeight = b.auxLossWeight;
         channelMoeInside = b.channelMoeInside;
+        reRepresentation = b.reRepresentation;
         numHeads = b.numHeads;
         tiedEmbeddings = b.tiedEmbeddings;
     }
@@ -151,6 +153,7 @@ public final class ModelConfig {
         b.router = router;
         b.auxLossWeight = auxLossWeight;
         b.channelMoeInside = channelMoeInside;
+        b.reRepresentation = reRepresentation;
         b.numHeads = numHeads;
         b.tiedEmbeddings = tiedEmbeddings;
         return b;
@@ -337,6 +340,16 @@ public final class ModelConfig {
         return channelMoeInside;
     }
 
+    /**
+     * Sparse-MLP: whether a sparse block re-represents its {@code (S, C)} grid as {@code (2S, C/2)}
+     * around {@code MoE_s} (the paper's design, the default); false for the ablation without
+     * re-representation layers, where {@code MoE_s} routes the {@code C} channel columns of length
+     * {@code S} directly.
+     */
+    public boolean reRepresentation() {
+        return reRepresentation;
+    }
+
     /** Attention heads (Transformers). */
     public int numHeads() {
         return numHeads;
@@ -377,6 +390,7 @@ public final class ModelConfig {
         private RouterKind router;
         private double auxLossWeight = 0.01;
         private boolean channelMoeInside;
+        private boolean reRepresentation = true;
         private int numHeads = 4;
         private boolean tiedEmbeddings = true;
 
@@ -521,6 +535,15 @@ public final class ModelConfig {
             return this;
         }
 
+        /**
+         * Sparse-MLP: false drops the re-representation layers (an ablation): {@code MoE_s} and
+         * {@code MoE_c} then act on the {@code (S, C)} grid itself.
+         */
+        public Builder optReRepresentation(boolean reRepresentation) {
+            this.reRepresentation = reRepresentation;
+            return this;
+        }
+
         /** Attention heads. */
         public Builder optNumHeads(int numHeads) {
             this.numHeads = numHeads;
@@ -550,7 +573,8 @@ public final class ModelConfig {
             }
             switch (family) {
                 case SPARSE_MLP -> {
-                    require(width % 2 == 0, "Sparse-MLP re-represents C as C/2: width must be even");
+                    require(!reRepresentation || width % 2 == 0,
+                            "Sparse-MLP re-represents C as C/2: width must be even");
                     require(topK >= 1 && (tokenMixingExperts == 0 || topK <= tokenMixingExperts)
                                     && (channelMixingExperts == 0 || topK <= channelMixingExperts),
                             "topK must be in [1, experts]");

@@ -30,6 +30,13 @@ import moelab.mixing.TokenMixingMoe;
  * otherwise:         x = x + RR2(z);        x = x + MoE_c(LN(x))     (MoE_c on (S, C))
  * </pre>
  *
+ * Without re-representation ({@link ModelConfig#reRepresentation()} false, an ablation) the block
+ * is a Mixer block whose two sublayers are MoE layers on the {@code (S, C)} grid:
+ *
+ * <pre>
+ * x = x + MoE_s(LN(x));  x = x + MoE_c(LN(x))
+ * </pre>
+ *
  * Items an expert drops come out of their MoE layer as zeros, so the residual carries them. An
  * expert count of 0 puts the dense {@link TokenMixingMlp} / {@link ChannelMixingMlp} in that slot.
  *
@@ -40,6 +47,7 @@ public final class SparseMlpBlock extends AbstractBlock {
     private final int patches;
     private final int channels;
     private final boolean channelMoeInside;
+    private final boolean reRepresent;
     private final LayerNorm tokenNorm;
     private final ReRepresentation reRepresentation1;
     private final Block tokenMixing;
@@ -51,13 +59,14 @@ public final class SparseMlpBlock extends AbstractBlock {
     public SparseMlpBlock(ModelConfig config) {
         patches = config.numPatches();
         channels = config.width();
-        channelMoeInside = config.channelMoeInside();
-        int patches2 = 2 * patches;
-        int channels2 = channels / 2;
+        reRepresent = config.reRepresentation();
+        channelMoeInside = reRepresent && config.channelMoeInside();
+        int patches2 = reRepresent ? 2 * patches : patches;
+        int channels2 = reRepresent ? channels / 2 : channels;
         int channelItemWidth = channelMoeInside ? channels2 : channels;
         tokenNorm = addChildBlock("tokenNorm", LayerNorm.builder().axis(2).build());
-        reRepresentation1 = addChildBlock("reRepresentation1",
-                new ReRepresentation(patches, channels, patches2, channels2));
+        reRepresentation1 = reRepresent ? addChildBlock("reRepresentation1",
+                new ReRepresentation(patches, channels, patches2, channels2)) : null;
         int tokenExperts = config.tokenMixingExperts();
         tokenMixing = addChildBlock("tokenMixing", tokenExperts == 0
                 ? new TokenMixingMlp(patches2, config.tokenMixingHidden())
@@ -69,14 +78,21 @@ public final class SparseMlpBlock extends AbstractBlock {
                 ? new ChannelMixingMlp(channelItemWidth, config.channelMixingHidden())
                 : new ChannelMixingMoe(config.moeLayer(
                         channelExperts, channelItemWidth, config.channelMixingHidden())));
-        reRepresentation2 = addChildBlock("reRepresentation2",
-                new ReRepresentation(patches2, channels2, patches, channels));
+        reRepresentation2 = reRepresent ? addChildBlock("reRepresentation2",
+                new ReRepresentation(patches2, channels2, patches, channels)) : null;
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0); // (B, S, C)
+        if (!reRepresent) {
+            x = x.add(apply(tokenMixing, apply(tokenNorm, x, store, training, params), store,
+                    training, params)); // (B, S, C)
+            x = x.add(apply(channelMixing, apply(channelNorm, x, store, training, params), store,
+                    training, params)); // (B, S, C)
+            return new NDList(x);
+        }
         NDArray z = apply(reRepresentation1, apply(tokenNorm, x, store, training, params), store,
                 training, params); // (B, 2S, C/2)
         z = z.add(apply(tokenMixing, z, store, training, params)); // (B, 2S, C/2)
@@ -105,8 +121,14 @@ public final class SparseMlpBlock extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape outer = inputShapes[0]; // (B, S, C)
-        Shape inner = new Shape(outer.get(0), 2L * patches, channels / 2); // (B, 2S, C/2)
         tokenNorm.initialize(manager, dataType, outer);
+        if (!reRepresent) {
+            tokenMixing.initialize(manager, dataType, outer);
+            channelNorm.initialize(manager, dataType, outer);
+            channelMixing.initialize(manager, dataType, outer);
+            return;
+        }
+        Shape inner = new Shape(outer.get(0), 2L * patches, channels / 2); // (B, 2S, C/2)
         reRepresentation1.initialize(manager, dataType, outer);
         tokenMixing.initialize(manager, dataType, inner);
         channelNorm.initialize(manager, dataType, channelMoeInside ? inner : outer);
@@ -118,25 +140,31 @@ public final class SparseMlpBlock extends AbstractBlock {
     static Cost cost(ModelConfig config) {
         long s = config.numPatches();
         long c = config.width();
-        long s2 = 2 * s;
-        long c2 = c / 2;
-        Cost cost = Cost.layerNorm(c)
-                .plus(Cost.linear(c, c2, s)) // RR1, channels: C -> C/2 on S rows
-                .plus(Cost.linear(s, s2, c2)); // RR1, patches: S -> 2S on C/2 columns
+        boolean rr = config.reRepresentation();
+        boolean inside = rr && config.channelMoeInside();
+        long s2 = rr ? 2 * s : s;
+        long c2 = rr ? c / 2 : c;
+        Cost cost = Cost.layerNorm(c);
+        if (rr) {
+            cost = cost.plus(Cost.linear(c, c2, s)) // RR1, channels: C -> C/2 on S rows
+                    .plus(Cost.linear(s, s2, c2)); // RR1, patches: S -> 2S on C/2 columns
+        }
         int tokenExperts = config.tokenMixingExperts();
         cost = cost.plus(tokenExperts == 0
                 ? Cost.feedForward(s2, config.tokenMixingHidden(), c2)
                 : Cost.moe(s2, config.tokenMixingHidden(), tokenExperts,
                         config.expertsPerItem(tokenExperts), c2));
-        long width = config.channelMoeInside() ? c2 : c;
-        long items = config.channelMoeInside() ? s2 : s;
+        long width = inside ? c2 : c;
+        long items = inside ? s2 : s;
         int channelExperts = config.channelMixingExperts();
         cost = cost.plus(Cost.layerNorm(width)).plus(channelExperts == 0
                 ? Cost.feedForward(width, config.channelMixingHidden(), items)
                 : Cost.moe(width, config.channelMixingHidden(), channelExperts,
                         config.expertsPerItem(channelExperts), items));
-        return cost
-                .plus(Cost.linear(c2, c, s2)) // RR2, channels: C/2 -> C on 2S rows
-                .plus(Cost.linear(s2, s, c)); // RR2, patches: 2S -> S on C columns
+        if (rr) {
+            cost = cost.plus(Cost.linear(c2, c, s2)) // RR2, channels: C/2 -> C on 2S rows
+                    .plus(Cost.linear(s2, s, c)); // RR2, patches: 2S -> S on C columns
+        }
+        return cost;
     }
 }
