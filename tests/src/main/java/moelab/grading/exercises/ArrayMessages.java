@@ -1,8 +1,10 @@
 package moelab.grading.exercises;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 
 /**
@@ -64,5 +66,34 @@ final class ArrayMessages {
         if (!java.util.Objects.equals(expected, actual)) {
             fail(call + ": expected " + expected + " but got " + actual);
         }
+    }
+
+    /** Fails unless the shapes match and every entry is within {@code tolerance} relative to max(1, |expected|). */
+    static void assertArrayClose(String input, NDArray expected, NDArray actual, float tolerance) {
+        assertEquals(expected.getShape(), actual.getShape(), input + ": output shape");
+        assertArrayClose(input, expected.toType(DataType.FLOAT32, false).toFloatArray(),
+                actual.toType(DataType.FLOAT32, false).toFloatArray(), tolerance);
+    }
+
+    /** Fails unless every entry is within {@code tolerance} relative to max(1, |expected|); NaN never is. */
+    static void assertArrayClose(String input, float[] expected, float[] actual, float tolerance) {
+        if (expected.length != actual.length) {
+            fail(input + ": expected " + expected.length + " values " + shorten(expected) + " but got " + actual.length + " " + shorten(actual));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            float scale = Math.max(1f, Math.abs(expected[i]));
+            if (!(Math.abs(expected[i] - actual[i]) <= tolerance * scale)) {
+                throw new AssertionError(input + ": expected " + shorten(expected) + " but was " + shorten(actual)
+                        + " (first difference at flat index " + i + ": expected " + expected[i] + ", was " + actual[i] + ")");
+            }
+        }
+    }
+
+    /** At most 24 values of an array, then its length. */
+    static String shorten(float[] values) {
+        if (values.length <= 24) {
+            return Arrays.toString(values);
+        }
+        return Arrays.toString(Arrays.copyOf(values, 24)).replace("]", ", ... (" + values.length + " values)]");
     }
 }

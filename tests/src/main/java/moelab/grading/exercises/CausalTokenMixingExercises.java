@@ -1,5 +1,6 @@
 package moelab.grading.exercises;
 
+import static moelab.grading.exercises.ArrayMessages.assertArrayClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,29 +43,6 @@ class CausalTokenMixingExercises extends NDArrayExercises {
     }
 
     /** Fails unless {@code actual} has {@code expected}'s shape and values, naming the input, both arrays and the first difference. */
-    private static void assertArrayClose(String input, NDArray expected, NDArray actual, float tolerance) {
-        assertEquals(expected.getShape(), actual.getShape(), input + ": output shape");
-        assertArrayClose(input, expected.toType(DataType.FLOAT32, false).toFloatArray(),
-                actual.toType(DataType.FLOAT32, false).toFloatArray(), tolerance);
-    }
-
-    private static void assertArrayClose(String input, float[] expected, float[] actual, float tolerance) {
-        for (int i = 0; i < expected.length; i++) {
-            float scale = Math.max(1f, Math.abs(expected[i]));
-            if (!(Math.abs(expected[i] - actual[i]) <= tolerance * scale)) {
-                throw new AssertionError(input + ": expected " + shorten(expected) + " but was " + shorten(actual)
-                        + " (first difference at flat index " + i + ": expected " + expected[i] + ", was " + actual[i] + ")");
-            }
-        }
-    }
-
-    private static String shorten(float[] values) {
-        if (values.length <= 24) {
-            return Arrays.toString(values);
-        }
-        return Arrays.toString(Arrays.copyOf(values, 24)).replace("]", ", ... (" + values.length + " values)]");
-    }
-
     // ---- 06-causal-mask: NDArray causalMask(NDManager manager, int length), (T, T) -----------------
 
     @Test
