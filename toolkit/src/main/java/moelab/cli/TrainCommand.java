@@ -63,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "500", description = "steps between checkpoints, besides every epoch end (default ${DEFAULT-VALUE})")
     int checkpointEvery;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "-1", description = "warm-up steps (default: 5% of the run)")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "-1", description = "warm-up steps (default: 5%% of the run)")
     int warmup;
 
     @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0.01", description = "AdamW weight decay (default ${DEFAULT-VALUE})")

@@ -240,8 +240,7 @@ public final class TrainingLoop {
                 metrics.epoch(epoch + 1, step, lr, train[0], train[1], evaluation,
                         (step - firstStep) * cfg.batchSize() / seconds, secondsBefore + seconds);
                 routingLog.epoch(epoch + 1, step, routingStats.summarize());
-                metrics.plot();
-                routingLog.plot();
+                plotCharts(metrics, routingLog);
                 Checkpoint.State next = finished ? new Checkpoint.State(step, epoch + 1, 0)
                         : new Checkpoint.State(step, epoch, batchIndex);
                 Checkpoint.write(outDir, cfg, next, model, optimizer);
@@ -263,6 +262,27 @@ public final class TrainingLoop {
     }
 
     /** One optimiser step on one batch; see the class comment. */
+    private boolean chartsFailed;
+
+    /**
+     * Draws curves.png and routing.png; a machine that cannot draw (a Java runtime without
+     * java.desktop, or without the system's font libraries, as on the GPU machine) gets one warning
+     * and a run without pictures instead of a crash: metrics.csv and routing.csv hold the same data.
+     */
+    private void plotCharts(MetricsLog metrics, RoutingLog routingLog) {
+        if (chartsFailed) {
+            return;
+        }
+        try {
+            metrics.plot();
+            routingLog.plot();
+        } catch (RuntimeException | LinkageError | InternalError e) {
+            chartsFailed = true;
+            out.println("charts skipped (cannot draw here: " + e + "); metrics.csv and routing.csv"
+                    + " are complete");
+        }
+    }
+
     private StepResult trainStep(Batch batch, Device device, ParameterStore store,
                                  MoeObjective objective, RoutingStats routingStats,
                                  GlobalNormClipping clipping, AdamW optimizer, double lr) {
