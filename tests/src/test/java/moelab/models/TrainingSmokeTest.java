@@ -15,7 +15,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import moelab.moe.MoeBlock;
+import moelab.moe.AuxLosses;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,12 +54,11 @@ class TrainingSmokeTest {
                 float first = 0;
                 float last = 0;
                 for (int step = 0; step < STEPS; step++) {
-                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                    try (GradientCollector collector = trainer.newGradientCollector();
+                         AuxLosses auxLosses = AuxLosses.open()) {
                         NDArray logits = trainer.forward(new NDList(input)).head(); // (B, [T,] classes)
                         NDArray loss = crossEntropy(logits, labels, config.outputSize());
-                        for (MoeBlock moe : MoeBlock.findAll(model.getBlock()).values()) {
-                            loss = loss.add(moe.lastAuxLoss());
-                        }
+                        loss = loss.add(auxLosses.sum(loss));
                         collector.backward(loss);
                         if (step == 0) {
                             first = loss.getFloat();

@@ -11,9 +11,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import moelab.moe.AuxLoss;
+import moelab.moe.AuxLosses;
 import moelab.moe.MoeLayer;
+import moelab.routing.SwitchRouter;
 import org.junit.jupiter.api.Test;
 
 class MoeObjectiveTest {
@@ -68,6 +74,37 @@ class MoeObjectiveTest {
         }
     }
 
+    @Test
+    void aLayerCalledTwiceInAPassCountsTwiceAndAnIdleOneNotAtAll() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // aux loss = number of items routed, so each call of the shared layer adds B = 8
+            AuxLoss itemCount = routing -> manager.create((float) routing.numItems());
+            MoeLayer shared = MoeLayer.builder().setNumExperts(2).setModelDim(8).setHiddenDim(8)
+                    .setRouter(new SwitchRouter(0)).optAuxLoss(itemCount).build();
+            Block model = new SequentialBlock().add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(8).build()).add(shared).add(shared)
+                    .add(Linear.builder().setUnits(4).build());
+            model.initialize(manager, DataType.FLOAT32, new Shape(8, 1, 4, 4));
+            MoeObjective objective = new MoeObjective(model, 0.5);
+            NDArray x = manager.randomNormal(new Shape(8, 1, 4, 4));
+            NDArray y = manager.create(new int[] {0, 1, 2, 3, 0, 1, 2, 3});
+            ParameterStore store = new ParameterStore(manager, false);
+            try (AuxLosses auxLosses = AuxLosses.open()) {
+                NDArray logits = model.forward(store, new NDList(x), true).head();
+                MoeObjective.Parts parts = objective.compute(logits, y, auxLosses);
+                assertThat(parts.aux().getFloat()).as("two calls of 8 items").isEqualTo(16f);
+                assertThat(parts.total().getFloat())
+                        .isCloseTo(parts.task().getFloat() + 0.5f * 16, within(1e-5f));
+            }
+            try (AuxLosses auxLosses = AuxLosses.open()) {
+                NDArray logits = manager.zeros(new Shape(8, 4)); // no forward pass this time
+                MoeObjective.Parts parts = objective.compute(logits, y, auxLosses);
+                assertThat(parts.aux().getFloat()).as("no MoE call, no aux loss").isZero();
+                assertThat(shared.lastAuxLoss().getFloat()).as("stale, left out").isEqualTo(8f);
+            }
+        }
+    }
+
     /** total, task, aux and the gate gradient's sum of squares after one backward pass. */
     private static float[] lossAndGateGradient(NDManager manager, Block model, MoeLayer moe,
                                                NDArray x, NDArray y, double weight) {
@@ -77,11 +114,12 @@ class MoeObjectiveTest {
             a.getGradient().subi(a.getGradient());
         });
         MoeObjective.Parts parts;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector();
+             AuxLosses auxLosses = AuxLosses.open()) {
             // training=false: no gate noise, so every call routes identically
             NDArray logits = model.forward(new ParameterStore(manager, false), new NDList(x), false)
                     .head();
-            parts = objective.compute(logits, y);
+            parts = objective.compute(logits, y, auxLosses);
             gc.backward(parts.total());
         }
         float gate = moe.gate().getArray().getGradient().square().sum().getFloat();

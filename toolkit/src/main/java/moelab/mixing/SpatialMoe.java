@@ -8,25 +8,28 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import moelab.moe.AuxLoss;
-import moelab.moe.Combine;
-import moelab.moe.Dispatch;
+import java.util.function.Supplier;
+import moelab.moe.AuxLosses;
 import moelab.moe.MoeBlock;
 import moelab.routing.DeterministicRouter;
-import moelab.routing.Router;
 import moelab.routing.Routing;
 
 /**
  * sMLP's sMoE (Yu et al. 2022): token mixing by experts over chunks of the hidden dimension. The
  * {@code d} channels of every sequence are split into {@code E} chunks of {@code c = d/E}; chunk
- * {@code i} goes to expert {@code i} ({@link DeterministicRouter}); expert {@code i} mixes its
- * chunk along the sequence with its own causal {@code (T, T)} matrix (a {@link SpatialProjection}
- * head). No routing decision looks at the tokens, so nothing leaks from future positions.
+ * {@code i} goes to expert {@code i} (the {@link DeterministicRouter}'s assignment); expert
+ * {@code i} mixes its chunk along the sequence with its own causal {@code (T, T)} matrix (a
+ * {@link SpatialProjection} head). No routing decision looks at the tokens, so nothing leaks from
+ * future positions.
  *
- * <p>The four MoE steps are the usual ones: route the {@code B·E} chunks (item {@code b·E + i} is
- * chunk i of sequence b), dispatch into {@code (E, B, T·c)} buffers, run all experts as one
- * batched {@code (E, T, T)} matmul, combine. The routing is exposed like any MoE layer's; the aux
- * loss is zero (the split is balanced by construction).
+ * <p>Since the assignment is fixed, routing, dispatch and combine reduce to a reshape: the input
+ * {@code (B, T, d)} is viewed as {@code (B, T, E, c)} and transposed to the expert buffers
+ * {@code (E, B, T, c)}, all experts run as one batched {@code (E, T, T)} matmul, and the inverse
+ * transpose puts every chunk back. The result is what route, {@link moelab.moe.Dispatch}, experts
+ * and {@link moelab.moe.Combine} would give with the deterministic routing of the {@code B·E}
+ * chunks (item {@code b·E + i} is chunk i of sequence b, weight 1). That routing is still exposed
+ * for inspection ({@link #lastRouting()}), computed only when asked; the aux loss is zero (the
+ * split is balanced by construction).
  *
  * <p>Input {@code (B, T, d)} (a second input, token ids, is ignored), output {@code (B, T, d)}.
  * Parameters {@code E (L² + L)}. The experts start near zero ({@code W ~ U(-ε, ε)}, {@code b = 0}),
@@ -36,9 +39,8 @@ public final class SpatialMoe extends AbstractBlock implements MoeBlock {
 
     private final int numExperts;
     private final int modelDim;
-    private final Router router = new DeterministicRouter();
     private final SpatialProjection experts;
-    private Routing lastRouting;
+    private Supplier<Routing> lastRouting;
     private NDArray lastAuxLoss;
 
     /**
@@ -72,28 +74,35 @@ public final class SpatialMoe extends AbstractBlock implements MoeBlock {
         }
         long batch = shape.get(0);
         long length = shape.get(1);
-        long chunk = modelDim / numExperts;
-        NDArray items = x.reshape(batch, length, numExperts, chunk) // (B, T, E, c)
-                .transpose(0, 2, 1, 3) // (B, E, T, c)
-                .reshape(batch * numExperts, length * chunk); // (B·E, T·c): item b·E+i = chunk i
-
-        NDManager manager = x.getManager();
-        NDArray logits = manager.zeros(new Shape(batch * numExperts, numExperts), x.getDataType());
-        Routing routing = router.route(logits, null, training); // item b·E+i -> expert i
-        NDArray buffers = Dispatch.apply(items, routing) // (E, B, T·c)
-                .reshape(numExperts, batch, length, chunk); // (E, B, T, c)
-        NDArray mixed = experts.forward(store, new NDList(buffers), training, params).head()
-                .reshape(numExperts, batch, length * chunk); // (E, B, T·c)
-        NDArray combined = Combine.apply(mixed, routing); // (B·E, T·c)
-
-        lastRouting = routing;
-        lastAuxLoss = AuxLoss.none().compute(routing);
-        NDArray y = combined.reshape(batch, numExperts, length, chunk) // (B, E, T, c)
-                .transpose(0, 2, 1, 3) // (B, T, E, c)
+        // expert i's buffer holds chunk i of every sequence
+        NDArray buffers = x.reshape(batch, length, numExperts, modelDim / numExperts) // (B, T, E, c)
+                .transpose(2, 0, 1, 3); // (E, B, T, c)
+        NDArray mixed = experts.forward(store, new NDList(buffers), training, params)
+                .head(); // (E, B, T, c): one batched (E, T, T) matmul
+        NDArray y = mixed.transpose(1, 2, 0, 3) // (B, T, E, c)
                 .reshape(batch, length, modelDim); // (B, T, d)
+
+        lastAuxLoss = x.getManager().zeros(new Shape(), x.getDataType());
+        lastRouting = routingView(x.getManager(), x.getDataType(), batch, training);
+        AuxLosses.add(this, lastRouting, lastAuxLoss);
         return new NDList(y);
     }
 
+    /**
+     * The deterministic routing of the {@code B·E} chunks (item {@code b·E + i} to expert i), as a
+     * view computed on the first call only.
+     */
+    private Supplier<Routing> routingView(NDManager manager, DataType dataType, long batch,
+                                          boolean training) {
+        Routing[] computed = new Routing[1];
+        return () -> {
+            if (computed[0] == null) {
+                NDArray logits = manager.zeros(new Shape(batch * numExperts, numExperts), dataType);
+                computed[0] = new DeterministicRouter().route(logits, null, training);
+            }
+            return computed[0];
+        };
+    }
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};
@@ -106,9 +115,10 @@ public final class SpatialMoe extends AbstractBlock implements MoeBlock {
                 new Shape(numExperts, in.get(0), in.get(1), modelDim / numExperts));
     }
 
+    /** The deterministic routing of the latest call (computed now, on the first request). */
     @Override
     public Routing lastRouting() {
-        return lastRouting;
+        return lastRouting == null ? null : lastRouting.get();
     }
 
     @Override

@@ -7,15 +7,20 @@ import java.util.Map;
 import moelab.routing.Routing;
 
 /**
- * A block that routes: after each forward pass it exposes the routing it used and its auxiliary
- * loss. Trainers add every MoE block's aux loss to the task loss; inspectors read the routings.
+ * A block that routes. Each forward call adds its routing and auxiliary loss to the {@link
+ * AuxLosses} record open on the calling thread (if any): trainers read that record, so a block
+ * called twice in a pass counts twice and a block that did not run counts not at all. The block
+ * also keeps the routing and aux loss of its latest call, for inspection only.
  */
 public interface MoeBlock extends Block {
 
-    /** The routing of the latest forward pass, or null before the first one. */
+    /** The routing of the latest forward call (inspection), or null before the first one. */
     Routing lastRouting();
 
-    /** The scalar auxiliary loss of the latest forward pass, or null before the first one. */
+    /**
+     * The scalar auxiliary loss of the latest forward call (inspection), or null before the first
+     * one. Training reads {@link AuxLosses} instead.
+     */
     NDArray lastAuxLoss();
 
     /**

@@ -29,6 +29,7 @@ import moelab.routing.Routing;
  * <p>Input {@code (..., d)}: every leading position is one routed item; an optional second input
  * holds the token ids (same leading shape) for {@link moelab.routing.HashRouter}. Output has the
  * input's shape. Dropped items come out as zeros; the residual around the layer carries them.
+ * Each call adds its routing and aux loss to the open {@link AuxLosses} record.
  */
 public final class MoeLayer extends AbstractBlock implements MoeBlock {
 
@@ -81,6 +82,7 @@ public final class MoeLayer extends AbstractBlock implements MoeBlock {
 
         lastRouting = routing;
         lastAuxLoss = auxLoss.compute(routing);
+        AuxLosses.add(this, routing, lastAuxLoss);
         return new NDList(combined.reshape(shape));
     }
 

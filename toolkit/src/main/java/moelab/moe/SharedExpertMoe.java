@@ -17,7 +17,8 @@ import moelab.routing.Routing;
  * experts, {@code y = FFN_shared(x) + Σ_{e ∈ topK} g_e FFN_e(x)}. The shared expert learns what
  * all tokens need, so the routed ones can specialise.
  *
- * <p>Input {@code (..., d)}, output the same shape. The routing and aux loss are the routed layer's.
+ * <p>Input {@code (..., d)}, output the same shape. The routing and aux loss are the routed layer's:
+ * it adds them to the open {@link AuxLosses} record, this wrapper adds nothing more.
  */
 public final class SharedExpertMoe extends AbstractBlock implements MoeBlock {
 

@@ -7,30 +7,33 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Set;
+import moelab.moe.AuxLosses;
 import moelab.moe.MoeBlock;
 import moelab.nd.Scalars;
 
 /**
- * The training objective of an MoE model: the task loss plus the auxiliary losses of every MoE
- * block inside it,
+ * The training objective of an MoE model: the task loss plus the auxiliary losses of the MoE
+ * layers that ran in the forward pass,
  *
  * <pre>
- *   L = CE(logits, labels) + w_aux · Σ_layers L_aux(layer)
+ *   L = CE(logits, labels) + w_aux · Σ_calls L_aux(call)
  * </pre>
  *
  * where CE is softmax cross-entropy averaged over examples (classifiers: logits {@code (B, K)},
  * labels {@code (B)}) or over tokens (language models: logits {@code (B, T, V)}, labels {@code (B,
- * T)}), and each {@code L_aux} is the layer's {@link MoeBlock#lastAuxLoss()} of the forward pass
- * just made (it already includes the layer's own λ). Call {@link #compute} right after the forward
- * pass and inside the {@code GradientCollector}, so the aux losses are part of the graph that
- * {@code backward} differentiates.
+ * T)}), and the sum runs over the entries of the pass's {@link AuxLosses} record: one per MoE
+ * forward call (a layer called twice counts twice, a layer that did not run not at all), each
+ * already including the layer's own λ. Open the record around the forward pass, inside the {@code
+ * GradientCollector}, so the aux losses are part of the graph that {@code backward}
+ * differentiates:
  *
- * <p>A block that did not run in this forward pass still holds the aux loss of an earlier one; it
- * is recognised (same array object as last time) and left out.
+ * <pre>
+ *   try (GradientCollector collector = ...; AuxLosses auxLosses = AuxLosses.open()) {
+ *       NDArray logits = model.forward(store, inputs, true).head();
+ *       collector.backward(objective.compute(logits, labels, auxLosses).total());
+ *   }
+ * </pre>
  */
 public final class MoeObjective {
 
@@ -38,11 +41,10 @@ public final class MoeObjective {
             new SoftmaxCrossEntropyLoss("cross_entropy", 1f, -1, true, true);
     private final Map<String, MoeBlock> blocks;
     private final double auxLossWeight;
-    private final Set<NDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
-     * @param model the model whose MoE blocks contribute aux losses (found by {@link
-     *     MoeBlock#findAll})
+     * @param model the model trained; its MoE blocks ({@link MoeBlock#findAll}) name the layers
+     *     of the routing statistics
      * @param auxLossWeight {@code w_aux >= 0}
      */
     public MoeObjective(Block model, double auxLossWeight) {
@@ -80,42 +82,17 @@ public final class MoeObjective {
     }
 
     /**
-     * Sum of the aux losses of the blocks that ran in the latest forward pass (unweighted).
-     *
-     * @param like an array on the device and of the type to create the zero on, when there are
-     *     no MoE blocks
-     * @return a scalar; zero when the model has no MoE block
-     */
-    public NDArray auxLoss(NDArray like) {
-        NDArray sum = null;
-        Set<NDArray> current = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (MoeBlock block : blocks.values()) {
-            NDArray aux = block.lastAuxLoss();
-            if (aux == null || seen.contains(aux)) {
-                continue;
-            }
-            current.add(aux);
-            // an aux loss scaled by a Java double comes out as float64: bring it to the task's type
-            NDArray term = aux.getDataType() == like.getDataType() ? aux
-                    : aux.toType(like.getDataType(), false);
-            sum = sum == null ? term : sum.add(term);
-        }
-        seen.clear();
-        seen.addAll(current);
-        return sum != null ? sum : like.getManager().zeros(new Shape(), like.getDataType());
-    }
-
-    /**
      * The loss of one batch.
      *
      * @param logits {@code (B, K)} or {@code (B, T, V)}
      * @param labels {@code (B)} or {@code (B, T)}
+     * @param auxLosses the record of the forward pass that gave the logits
      * @return total, task and (unweighted) aux parts, all scalars; {@code total} is the one to
      *     differentiate
      */
-    public Parts compute(NDArray logits, NDArray labels) {
+    public Parts compute(NDArray logits, NDArray labels, AuxLosses auxLosses) {
         NDArray task = taskLoss(logits, labels);
-        NDArray aux = auxLoss(task);
+        NDArray aux = auxLosses.sum(task);
         NDArray total = auxLossWeight == 0 ? task : task.add(Scalars.times(aux, auxLossWeight));
         return new Parts(total, task, aux);
     }

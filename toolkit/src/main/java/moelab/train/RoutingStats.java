@@ -3,12 +3,11 @@ package moelab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import moelab.moe.AuxLosses;
 import moelab.moe.MoeBlock;
 import moelab.routing.Routing;
 
@@ -21,27 +20,23 @@ import moelab.routing.Routing;
 public final class RoutingStats {
 
     private final Map<String, Accumulator> layers = new LinkedHashMap<>();
-    private final Set<Routing> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
-     * Adds the routings of the latest forward pass. A block that did not run (it still holds the
-     * routing recorded last time) is skipped.
+     * Adds the routings of one forward pass: one per MoE forward call in its record (a layer
+     * called twice adds both routings to its row; a layer that did not run adds nothing).
      *
-     * @param blocks the model's MoE blocks by path ({@link MoeBlock#findAll})
+     * @param forward the pass's record
+     * @param blocks the model's MoE blocks by path ({@link MoeBlock#findAll}), which name the
+     *     layers; a block not among them is named by its class
      */
-    public void record(Map<String, MoeBlock> blocks) {
-        Set<Routing> current = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Map.Entry<String, MoeBlock> e : blocks.entrySet()) {
-            Routing routing = e.getValue().lastRouting();
-            if (routing == null || seen.contains(routing)) {
-                continue;
-            }
-            current.add(routing);
-            layers.computeIfAbsent(e.getKey(), k -> new Accumulator(routing.numExperts()))
-                    .add(routing);
+    public void record(AuxLosses forward, Map<String, MoeBlock> blocks) {
+        Map<MoeBlock, String> names = new IdentityHashMap<>();
+        blocks.forEach((path, block) -> names.putIfAbsent(block, path));
+        for (AuxLosses.Entry entry : forward.entries()) {
+            Routing routing = entry.routing();
+            String name = names.getOrDefault(entry.layer(), entry.layer().getClass().getSimpleName());
+            layers.computeIfAbsent(name, k -> new Accumulator(routing.numExperts())).add(routing);
         }
-        seen.clear();
-        seen.addAll(current);
     }
 
     /** The summary of each layer seen since the last {@link #reset()}, in forward order. */

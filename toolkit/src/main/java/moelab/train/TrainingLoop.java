@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.LongPredicate;
+import moelab.moe.AuxLosses;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 
@@ -35,8 +36,10 @@ import tech.tablesaw.api.Table;
  *
  * <ol>
  *   <li>forward pass inside a {@link GradientCollector}; the loss is the {@link MoeObjective}:
- *       cross-entropy plus {@code w_aux ·} the aux loss every MoE block reports for this pass;
- *   <li>backward; the routing of every MoE block is added to the epoch's {@link RoutingStats};
+ *       cross-entropy plus {@code w_aux ·} the aux losses of the MoE calls of this pass (its
+ *       {@link AuxLosses} record);
+ *   <li>backward; the routing of every MoE call in the record is added to the epoch's
+ *       {@link RoutingStats};
  *   <li>gradient clipping by global norm ({@link GlobalNormClipping});
  *   <li>an {@link AdamW} update at the {@link WarmupCosine} learning rate of this step;
  *   <li>a row in {@code metrics.csv}, the progress bar, and every {@code checkpointEvery} steps a
@@ -293,12 +296,13 @@ public final class TrainingLoop {
             NDArray labels = batch.getLabels().head().toDevice(device, false);
             MoeObjective.Parts loss;
             NDArray logits;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            AuxLosses auxLosses = AuxLosses.open();
+            try (auxLosses; GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 logits = model.forward(store, inputs, true).head();
-                loss = objective.compute(logits, labels);
+                loss = objective.compute(logits, labels, auxLosses);
                 collector.backward(loss.total());
             }
-            routingStats.record(objective.blocks());
+            routingStats.record(auxLosses, objective.blocks());
             double gradNorm = clipping != null ? clipping.clip(parameters)
                     : GlobalNormClipping.globalNorm(parameters);
             if (!Double.isFinite(gradNorm)) {
