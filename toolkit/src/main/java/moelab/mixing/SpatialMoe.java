@@ -24,8 +24,9 @@ import moelab.routing.Routing;
  *
  * <p>Since the assignment is fixed, routing, dispatch and combine reduce to a reshape: the input
  * {@code (B, T, d)} is viewed as {@code (B, T, E, c)} and transposed to the expert buffers
- * {@code (E, B, T, c)}, all experts run as one batched {@code (E, T, T)} matmul, and the inverse
- * transpose puts every chunk back. The result is what route, {@link moelab.moe.Dispatch}, experts
+ * {@code (E, T, B·c)} (expert i's buffer holds chunk i of all B sequences side by side), all
+ * experts run as one batched matmul {@code (E, T, T) @ (E, T, B·c)}, and the inverse transpose
+ * puts every chunk back. The result is what route, {@link moelab.moe.Dispatch}, experts
  * and {@link moelab.moe.Combine} would give with the deterministic routing of the {@code B·E}
  * chunks (item {@code b·E + i} is chunk i of sequence b, weight 1). That routing is still exposed
  * for inspection ({@link #lastRouting()}), computed only when asked; the aux loss is zero (the
@@ -74,12 +75,15 @@ public final class SpatialMoe extends AbstractBlock implements MoeBlock {
         }
         long batch = shape.get(0);
         long length = shape.get(1);
-        // expert i's buffer holds chunk i of every sequence
-        NDArray buffers = x.reshape(batch, length, numExperts, modelDim / numExperts) // (B, T, E, c)
-                .transpose(2, 0, 1, 3); // (E, B, T, c)
+        long chunk = modelDim / numExperts;
+        // expert i's buffer: chunk i of every sequence, the B sequences side by side as columns
+        NDArray buffers = x.reshape(batch, length, numExperts, chunk) // (B, T, E, c)
+                .transpose(2, 1, 0, 3) // (E, T, B, c)
+                .reshape(numExperts, 1, length, batch * chunk); // (E, 1, T, B·c)
         NDArray mixed = experts.forward(store, new NDList(buffers), training, params)
-                .head(); // (E, B, T, c): one batched (E, T, T) matmul
-        NDArray y = mixed.transpose(1, 2, 0, 3) // (B, T, E, c)
+                .head(); // one batched matmul (E, T, T) @ (E, T, B·c), plus bias: (E, 1, T, B·c)
+        NDArray y = mixed.reshape(numExperts, length, batch, chunk) // (E, T, B, c)
+                .transpose(2, 1, 0, 3) // (B, T, E, c)
                 .reshape(batch, length, modelDim); // (B, T, d)
 
         lastAuxLoss = x.getManager().zeros(new Shape(), x.getDataType());
@@ -94,13 +98,18 @@ public final class SpatialMoe extends AbstractBlock implements MoeBlock {
      */
     private Supplier<Routing> routingView(NDManager manager, DataType dataType, long batch,
                                           boolean training) {
-        Routing[] computed = new Routing[1];
-        return () -> {
-            if (computed[0] == null) {
-                NDArray logits = manager.zeros(new Shape(batch * numExperts, numExperts), dataType);
-                computed[0] = new DeterministicRouter().route(logits, null, training);
+        return new Supplier<>() {
+            private Routing routing;
+
+            @Override
+            public Routing get() {
+                if (routing == null) {
+                    NDArray logits = manager.zeros(new Shape(batch * numExperts, numExperts),
+                            dataType); // (B·E, E): no content, the router ignores it
+                    routing = new DeterministicRouter().route(logits, null, training);
+                }
+                return routing;
             }
-            return computed[0];
         };
     }
     @Override
@@ -112,7 +121,7 @@ public final class SpatialMoe extends AbstractBlock implements MoeBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape in = inputShapes[0];
         experts.initialize(manager, dataType,
-                new Shape(numExperts, in.get(0), in.get(1), modelDim / numExperts));
+                new Shape(numExperts, 1, in.get(1), in.get(0) * (modelDim / numExperts)));
     }
 
     /** The deterministic routing of the latest call (computed now, on the first request). */
