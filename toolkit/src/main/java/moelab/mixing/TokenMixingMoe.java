@@ -9,8 +9,9 @@ import moelab.moe.MoeLayer;
  * {@link TokenMixingMlp}.
  *
  * <p>Input {@code (B, S, C)}, output {@code (B, S, C)} (see {@link MixerSublayer}); the wrapped
- * {@link MoeLayer} sees {@code B·C} items of width {@code S}. Its routing and aux loss are read
- * from that layer (found by {@link moelab.moe.MoeBlock#findAll}).
+ * {@link MoeLayer} sees {@code B·C} items of width {@code S}. That layer adds its routing and aux
+ * loss to the forward pass's {@link moelab.moe.AuxLosses} record; {@link
+ * moelab.moe.MoeBlock#findAll} finds it for inspection.
  */
 public final class TokenMixingMoe extends MixerSublayer<MoeLayer> {
 

@@ -25,8 +25,10 @@ import moelab.routing.Routing;
  * leave no trace; {@link MoeBlock#lastAuxLoss()} still shows the latest one for inspection).
  *
  * <p>Thread confinement: the record collects the forward passes of the thread that opened it, and
- * only that thread may close it. One record per thread at a time: opening a second one before the
- * first is closed is refused. Entries stay readable after {@link #close()}.
+ * only that thread may close it; a forward pass run on another thread (one device's share of a
+ * batch in data-parallel training, say) needs a record opened on that thread. One record per
+ * thread at a time: opening a second one before the first is closed is refused (nesting has no
+ * meaning: which record would a call belong to?). Entries stay readable after {@link #close()}.
  */
 public final class AuxLosses implements AutoCloseable {
 
