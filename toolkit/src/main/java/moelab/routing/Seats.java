@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.DataType;
  * <pre>
  *   a        = choice[order]ᵀ flattened            (S·T) assignments in serving order
  *   onehot   = [a_n == e]                          (S·T, E)
- *   seat_n   = Σ_{m<n} onehot[m, a_n]              earlier assignments to the same expert
+ *   seat_n   = Σ_{m≤n} onehot[m, a_n] − 1          earlier assignments to the same expert
  *   position = seat if a_n ≥ 0 and seat &lt; C, else −1
  * </pre>
  *
@@ -35,7 +35,8 @@ final class Seats {
         NDArray served = order == null ? choice : choice.get(order); // (T, S), rows in serving order
         NDArray flat = served.transpose().reshape(-1); // (S·T), slot-major
         NDArray onehot = oneHot(flat, experts); // (S·T, E)
-        NDArray seat = onehot.cumSum(0).sub(onehot).mul(onehot).sum(new int[] {1}); // (S·T)
+        NDArray seat = onehot.cumSum(0).gather(flat.maximum(0).expandDims(1), 1).squeeze(1)
+                .sub(1); // (S·T): earlier assignments to the same expert (garbage where unused)
         NDArray kept = flat.gte(0).logicalAnd(seat.lt(capacity)).toType(DataType.INT64, false);
         NDArray position = seat.add(1).mul(kept).sub(1).reshape(slots, items).transpose(); // (T, S)
         return order == null ? position : position.get(order.argSort());

@@ -17,7 +17,9 @@ import ai.djl.ndarray.types.Shape;
  *   order  = sort(group · n + perm) − group · n      within a group: lower index first
  * </pre>
  *
- * The keys {@code group · n + perm} are distinct, so the second sort has no ties to break.
+ * The keys {@code group · n + perm} are distinct, so the second sort has no ties to break. For
+ * the few largest of each row (top-k routing) {@link #top} uses repeated argmax instead, which
+ * PyTorch documents to return the first of equal maxima.
  */
 final class StableOrder {
 
@@ -41,13 +43,38 @@ final class StableOrder {
         return group.add(perm).sort(1).sub(group).reshape(shape);
     }
 
+    /** Up to this many, {@link #top} picks by repeated argmax instead of sorting. */
+    private static final int ARGMAX_ROUNDS = 8;
+
     /**
+     * The k largest of each row. For small k, k rounds of argmax (PyTorch returns the first of
+     * equal maxima), each masking the pick with −∞: {@code k · n} work per row instead of two
+     * sorts; otherwise the first k of {@link #descending}.
+     *
      * @param values {@code (..., n)} finite values
      * @param k how many to keep, {@code 1 <= k <= n}
      * @return {@code (..., k)} int64 indices of the k largest values of each row, largest first,
      *     ties to the lower index
      */
     static NDArray top(NDArray values, int k) {
-        return descending(values).get("..., :" + k);
+        if (k > ARGMAX_ROUNDS) {
+            return descending(values).get("..., :" + k);
+        }
+        Shape shape = values.getShape();
+        int last = shape.dimension() - 1;
+        NDArray rest = values.stopGradient();
+        NDArray ids = rest.getManager().arange(0f, shape.get(last), 1f, DataType.INT64,
+                rest.getDevice());
+        NDArray minusInf = rest.getManager().full(shape, Float.NEGATIVE_INFINITY,
+                rest.getDataType(), rest.getDevice());
+        NDList picks = new NDList();
+        for (int i = 0; i < k; i++) {
+            NDArray best = rest.argMax(last).expandDims(last); // (..., 1)
+            picks.add(best);
+            if (i + 1 < k) {
+                rest = NDArrays.where(best.eq(ids), minusInf, rest);
+            }
+        }
+        return k == 1 ? picks.head() : NDArrays.concat(picks, last);
     }
 }
