@@ -33,8 +33,7 @@ public final class BaseRouter implements Router {
                 : StableOrder.top(logits, 1); // (T, 1)
         NDArray gates = Slots.gather(Activation.sigmoid(logits), choice);
         NDArray probs = logits.softmax(1);
-        int capacity = Capacity.of(choice, training ? 1.0 : 0, experts);
-        return Slots.route(choice, null, gates, capacity, probs, probs, logits, null);
+        return Slots.route(choice, null, gates, training ? 1.0 : 0, probs, probs, logits, null);
     }
 
     /** The greedy balanced assignment on the host, as a {@code (T, 1)} int64 array on the device. */

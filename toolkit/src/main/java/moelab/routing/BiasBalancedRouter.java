@@ -71,7 +71,11 @@ public final class BiasBalancedRouter implements Router {
 
     /** Assignments per expert, length E (one read of E counts from the device). */
     static int[] load(NDArray choice, int experts) {
-        return Seats.loads(choice, experts).toType(DataType.INT32, false).toIntArray();
+        return load(Seats.of(choice, null, experts));
+    }
+
+    private static int[] load(Seats seats) {
+        return seats.loads().toType(DataType.INT32, false).toIntArray();
     }
 
     /** {@code b_e + γ · sign(mean(load) − load_e)}. */
@@ -97,12 +101,17 @@ public final class BiasBalancedRouter implements Router {
         NDArray b = logits.getManager().create(bias).toDevice(logits.getDevice(), false)
                 .toType(probs.getDataType(), false);
         NDArray choice = StableOrder.top(probs.add(b.expandDims(0)), k); // (T, k)
+        Seats seats = Seats.of(choice, null, experts);
         if (training) {
-            bias = updatedBias(bias, load(choice, experts), gamma);
+            bias = updatedBias(bias, load(seats), gamma);
         }
-        int capacity = Capacity.of(choice, capacityFactor, experts);
-        return Slots.route(choice, null, Slots.gather(probs, choice), capacity, probs, probs,
+        int capacity = Capacity.forLoads(seats.loads(), k, tokens(logits), capacityFactor);
+        return Slots.route(seats, capacity, choice, Slots.gather(probs, choice), probs, probs,
                 logits, null);
+    }
+
+    private static int tokens(NDArray logits) {
+        return Math.toIntExact(logits.getShape().get(0));
     }
 
     /** A copy of the current bias {@code b} (zeros before the first call). */

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@code capacity = ceil(k · T · capacityFactor / E)}, at least 1 and at most {@code T}.
  *
  * <p>A {@code capacityFactor <= 0} means no dropping. A router then sizes the buffers from the
- * batch itself ({@link #of(NDArray, double, int)}): the largest expert load rounded up to a
+ * batch itself ({@link #forLoads}): the largest expert load rounded up to a
  * multiple of {@value #DROPLESS_MULTIPLE} (clamped to {@code T}), so no item is dropped and the
  * experts compute about {@code E · maxLoad} rows instead of {@code E · T}. Sizing from the batch
  * reads one scalar from the device, since the buffer shape depends on it.
@@ -45,22 +45,22 @@ public final class Capacity {
     }
 
     /**
-     * Capacity for a batch's choices: {@link #of(int, int, double, int)} for a positive factor;
-     * for {@code capacityFactor <= 0} the batch's largest expert load rounded up to a multiple of
+     * Capacity for a batch's loads: {@link #of(int, int, double, int)} for a positive factor;
+     * for {@code capacityFactor <= 0} the largest load rounded up to a multiple of
      * {@value #DROPLESS_MULTIPLE}, clamped to {@code [1, T]} (one scalar read from the device).
      *
-     * @param choice {@code (T, S)} int64 expert per item and slot, -1 for an unused slot
+     * @param loads {@code (E)} int64 assignments per expert before any capacity limit
+     * @param k slots per item
+     * @param items number of routed items {@code T}
      * @param capacityFactor see {@link #of(int, int, double, int)}
-     * @param experts number of experts {@code E}
      */
-    public static int of(NDArray choice, double capacityFactor, int experts) {
-        int items = Math.toIntExact(choice.getShape().get(0));
-        int slots = Math.toIntExact(choice.getShape().get(1));
-        int bound = of(Math.max(slots, 1), items, capacityFactor, experts);
+    public static int forLoads(NDArray loads, int k, int items, double capacityFactor) {
+        int experts = Math.toIntExact(loads.size());
+        int bound = of(Math.max(k, 1), items, capacityFactor, experts);
         if (capacityFactor > 0 || items == 0) {
             return bound;
         }
-        long maxLoad = Seats.loads(choice, experts).max().getLong();
+        long maxLoad = loads.max().getLong();
         long rounded = (maxLoad + DROPLESS_MULTIPLE - 1) / DROPLESS_MULTIPLE * DROPLESS_MULTIPLE;
         return (int) Math.max(1, Math.min(rounded, items));
     }

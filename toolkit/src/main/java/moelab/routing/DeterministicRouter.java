@@ -20,6 +20,7 @@ public final class DeterministicRouter implements Router {
         int capacity = Math.max(1, (items + experts - 1) / experts);
         NDArray ones = logits.onesLike().get(":, :1"); // (T, 1)
         NDArray probs = logits.softmax(1);
-        return Slots.route(choice, null, ones, capacity, probs, probs, logits, null);
+        return Slots.route(Seats.of(choice, null, experts), capacity, choice, ones, probs, probs,
+                logits, null);
     }
 }

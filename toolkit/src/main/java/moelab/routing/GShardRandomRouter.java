@@ -65,8 +65,7 @@ public final class GShardRandomRouter implements Router {
             NDArray second = best.get(":, 1").add(1).mul(keep).sub(1); // e2 or -1
             choice = NDArrays.stack(new NDList(best.get(":, 0"), second), 1);
         }
-        int capacity = Capacity.of(choice, capacityFactor, experts);
-        return Slots.route(choice, null, normalised, capacity, probs, probs, logits, null);
+        return Slots.route(choice, null, normalised, capacityFactor, probs, probs, logits, null);
     }
 
     /** One uniform draw per item, in item order. */

@@ -13,7 +13,7 @@ import ai.djl.ndarray.types.DataType;
  * <p>On the device: the hash of every id below the largest one seen is tabulated once on the
  * host (it depends on nothing but the id, the seed and E), and each pass looks its items up with
  * one gather. The pass reads three numbers from the device to check the ids (smallest, largest,
- * non-integers) and one more for the dropless capacity ({@link Capacity#of(NDArray, double, int)}).
+ * non-integers) and one more for the dropless capacity ({@link Capacity#forLoads}).
  */
 public final class HashRouter implements Router {
 
@@ -57,8 +57,7 @@ public final class HashRouter implements Router {
         NDArray choice = lookup.get(ids).reshape(items, 1); // (T, 1)
         NDArray ones = logits.onesLike().get(":, :1"); // (T, 1)
         NDArray probs = logits.softmax(1);
-        int capacity = Capacity.of(choice, 0, experts);
-        return Slots.route(choice, null, ones, capacity, probs, probs, logits, null);
+        return Slots.route(choice, null, ones, 0.0, probs, probs, logits, null);
     }
 
     /** Refuses negative, too large or fractional ids; returns the largest id. One device read. */

@@ -94,8 +94,7 @@ public final class NoisyTopKGating {
             NDArray gates, NDArray logits, NDArray loadProbability, int k, double capacityFactor) {
         int experts = Logits.check(gates);
         NDArray choice = StableOrder.top(gates, k); // (T, k)
-        int capacity = Capacity.of(choice, capacityFactor, experts);
-        return Slots.route(choice, null, Slots.gather(gates, choice), capacity, gates, gates,
+        return Slots.route(choice, null, Slots.gather(gates, choice), capacityFactor, gates, gates,
                 logits, loadProbability);
     }
 

@@ -1,55 +1,99 @@
 package moelab.routing;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
- * The seat of every (item, slot) in its expert's buffer, computed on the device with a cumulative
- * sum over a one-hot: the tensor form of {@link Capacity#assign}. Slots are served slot-major
- * (all first choices, then all second choices, ...), items within a slot in the given order.
+ * The seat of every (item, slot) in its expert's buffer, computed on the device by one stable
+ * sort of the assignments by expert: the tensor form of {@link Capacity#assign}. Slots are served
+ * slot-major (all first choices, then all second choices, ...), items within a slot in the given
+ * order. With {@code N = S·T} assignments {@code a_n} in serving order:
  *
  * <pre>
- *   a        = choice[order]ᵀ flattened            (S·T) assignments in serving order
- *   onehot   = [a_n == e]                          (S·T, E)
- *   seat_n   = Σ_{m≤n} onehot[m, a_n] − 1          earlier assignments to the same expert
- *   position = seat if a_n ≥ 0 and seat &lt; C, else −1
+ *   sorted   = sort(a_n · N + n)                  by expert, then serving order (keys distinct)
+ *   start_e  = first sorted row of expert e      scatter at the rows where the expert changes
+ *   load_e   = end_e − start_e                   assignments per expert (dropless capacity)
+ *   rank_n   = (row of n in sorted) − start_{a_n} earlier assignments to the same expert
+ *   position = rank if a_n ≥ 0 and rank &lt; C, else −1
  * </pre>
  *
- * Memory is {@code S·T·E} int64 for the one-hot and its cumulative sum.
+ * Every tensor has N or E entries: no {@code (N, E)} one-hot. Unused slots (-1) sort after all
+ * experts as a spare expert {@code E}.
  */
 final class Seats {
 
-    private Seats() {}
+    private final NDArray rank;
+    private final NDArray loads;
+
+    private Seats(NDArray rank, NDArray loads) {
+        this.rank = rank;
+        this.loads = loads;
+    }
 
     /**
      * @param choice {@code (T, S)} int64 expert per item and slot, -1 for an unused slot
      * @param order {@code (T)} int64 serving order of the items (a permutation), or null for
      *     batch order
      * @param experts number of experts {@code E}
-     * @param capacity rows per expert buffer {@code C}
-     * @return {@code (T, S)} int64 buffer row per slot, -1 where dropped or unused
      */
-    static NDArray positions(NDArray choice, NDArray order, int experts, int capacity) {
+    static Seats of(NDArray choice, NDArray order, int experts) {
         long items = choice.getShape().get(0);
         long slots = choice.getShape().get(1);
-        NDArray served = order == null ? choice : choice.get(order); // (T, S), rows in serving order
-        NDArray flat = served.transpose().reshape(-1); // (S·T), slot-major
-        NDArray onehot = oneHot(flat, experts); // (S·T, E)
-        NDArray seat = onehot.cumSum(0).gather(flat.maximum(0).expandDims(1), 1).squeeze(1)
-                .sub(1); // (S·T): earlier assignments to the same expert (garbage where unused)
-        NDArray kept = flat.gte(0).logicalAnd(seat.lt(capacity)).toType(DataType.INT64, false);
-        NDArray position = seat.add(1).mul(kept).sub(1).reshape(slots, items).transpose(); // (T, S)
-        return order == null ? position : position.get(order.argSort());
+        int n = Math.toIntExact(items * slots);
+        NDManager manager = choice.getManager();
+        Device device = choice.getDevice();
+        if (n == 0) {
+            return new Seats(choice, manager.zeros(new Shape(experts), DataType.INT64, device));
+        }
+        NDArray served = order == null ? choice : choice.get(order); // (T, S), serving order
+        NDArray flat = served.transpose().reshape(-1); // (N), slot-major
+        NDArray expert = flat.add(flat.lt(0).toType(DataType.INT64, false).mul(experts + 1)); // -1 -> E
+        NDArray row = manager.arange(0f, n, 1f, DataType.INT64, device); // (N)
+        NDArray sorted = expert.mul(n).add(row).sort(0).mod(n); // (N): assignments by expert
+        NDArray group = expert.get(sorted); // (N): expert of each sorted row
+        NDArray none = manager.full(new Shape(1), -1, DataType.INT64, device);
+        NDArray starts = group.neq(none.concat(group.get(":-1"))); // first row of a run
+        NDArray ends = group.neq(group.get("1:").concat(none)); // last row of a run
+        NDArray start = atRuns(group, starts, row, experts); // (E + 2)
+        NDArray end = atRuns(group, ends, row.add(1), experts);
+        NDArray rankSorted = row.sub(start.get(group)); // (N)
+        NDArray rank = manager.zeros(new Shape(n), DataType.INT64, device)
+                .scatter(sorted, rankSorted, 0) // (N), serving order
+                .reshape(slots, items).transpose(); // (T, S), serving order
+        if (order != null) {
+            rank = rank.get(order.argSort());
+        }
+        NDArray used = choice.gte(0).toType(DataType.INT64, false);
+        return new Seats(rank.add(1).mul(used).sub(1), end.sub(start).get(":" + experts));
     }
 
-    /** {@code (E)} int64: how many of the given assignments (any shape, -1 = none) chose each expert. */
-    static NDArray loads(NDArray choice, int experts) {
-        return oneHot(choice.reshape(-1), experts).sum(new int[] {0});
+    /**
+     * {@code out[g] = value[i]} for the row i flagged in g's run; groups 0..E (E = unused slots),
+     * a spare entry E + 1 takes the unflagged rows; absent groups hold 0.
+     */
+    private static NDArray atRuns(NDArray group, NDArray flag, NDArray value, int experts) {
+        NDArray flagged = flag.toType(DataType.INT64, false);
+        NDArray target = group.sub(experts + 1).mul(flagged).add(experts + 1);
+        return value.getManager().zeros(new Shape(experts + 2), DataType.INT64, value.getDevice())
+                .scatter(target, value, 0);
     }
 
-    /** {@code (N, E)} int64 one-hot of {@code (N)} expert indices; -1 gives a zero row. */
-    private static NDArray oneHot(NDArray expert, int experts) {
-        NDArray ids = expert.getManager().arange(0f, experts, 1f, DataType.INT64, expert.getDevice());
-        return expert.expandDims(1).eq(ids.expandDims(0)).toType(DataType.INT64, false);
+    /** {@code (T, S)} int64 seat of each slot with unlimited capacity, -1 for unused slots. */
+    NDArray rank() {
+        return rank;
+    }
+
+    /** {@code (E)} int64 assignments per expert, before any capacity limit. */
+    NDArray loads() {
+        return loads;
+    }
+
+    /** {@code (T, S)} int64 buffer row per slot with {@code capacity} rows, -1 where dropped or unused. */
+    NDArray positions(int capacity) {
+        NDArray kept = rank.lt(capacity).toType(DataType.INT64, false);
+        return rank.add(1).mul(kept).sub(1);
     }
 }

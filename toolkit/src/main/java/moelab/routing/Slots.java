@@ -21,21 +21,33 @@ final class Slots {
     }
 
     /**
-     * Seats the choices ({@link Seats}) and zeroes the gates of dropped or unused slots.
+     * Seats the choices ({@link Seats}) with the capacity of the factor
+     * ({@link Capacity#forLoads}: from the batch's largest load when dropless) and zeroes the gates
+     * of dropped or unused slots.
      *
      * @param choice {@code (T, S)} int64 experts, -1 for unused slots
      * @param order {@code (T)} int64 serving order, or null for batch order
      * @param gates {@code (T, S)} combine weight of each slot if kept
-     * @param capacity rows per expert buffer, e.g. {@link Capacity#of(NDArray, double, int)}
+     * @param capacityFactor see {@link Capacity}
      * @param probs {@code (T, E)} probabilities that chose the experts
      * @param clean {@code (T, E)} noise-free probabilities
      * @param logits {@code (T, E)} clean logits
      * @param load {@code (T, E)} selection probability under the noise, or null
      */
-    static Routing route(NDArray choice, NDArray order, NDArray gates, int capacity,
+    static Routing route(NDArray choice, NDArray order, NDArray gates, double capacityFactor,
             NDArray probs, NDArray clean, NDArray logits, NDArray load) {
         int experts = Math.toIntExact(probs.getShape().get(1));
-        NDArray position = Seats.positions(choice, order, experts, capacity);
+        Seats seats = Seats.of(choice, order, experts);
+        int capacity = Capacity.forLoads(seats.loads(), Math.toIntExact(choice.getShape().get(1)),
+                Math.toIntExact(choice.getShape().get(0)), capacityFactor);
+        return route(seats, capacity, choice, gates, probs, clean, logits, load);
+    }
+
+    /** As above with seats already computed and a given capacity. */
+    static Routing route(Seats seats, int capacity, NDArray choice, NDArray gates, NDArray probs,
+            NDArray clean, NDArray logits, NDArray load) {
+        int experts = Math.toIntExact(probs.getShape().get(1));
+        NDArray position = seats.positions(capacity);
         NDArray weights = gates.mul(keptMask(gates, position));
         return Routing.of(experts, capacity, choice, position, weights, probs, clean, logits, load);
     }
