@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class ImportanceFromCleanGateTest {
 
-    private static float importance(Router router, NDManager manager, NDArray logits, int seed) {
+    private static float importance(Router router, NDArray logits, int seed) {
         Engine.getInstance().setRandomSeed(seed);
         Routing routing = router.route(logits, true);
         return new ImportanceLoss().compute(routing).getFloat();
@@ -34,7 +34,7 @@ class ImportanceFromCleanGateTest {
             for (Router router : new Router[] {new BatchPriorityRouter(2, 1.0, 1.0),
                     new ExpertChoiceRouter(1.0, 1.0)}) {
                 for (int seed = 0; seed < 3; seed++) {
-                    assertThat(importance(router, manager, logits, seed)).as(router + " seed " + seed)
+                    assertThat(importance(router, logits, seed)).as(router + " seed " + seed)
                             .isCloseTo(expected, within(1e-6f));
                 }
             }
@@ -42,7 +42,8 @@ class ImportanceFromCleanGateTest {
             Routing a = new BatchPriorityRouter(2, 1.0, 1.0).route(logits, true);
             Engine.getInstance().setRandomSeed(1);
             Routing b = new BatchPriorityRouter(2, 1.0, 1.0).route(logits, true);
-            assertThat(a.probs().allClose(b.probs())).as("the noisy probabilities do change").isFalse();
+            assertThat(a.probs().allClose(b.probs())).as("the noisy probabilities do change")
+                    .isFalse();
         }
     }
 }

@@ -113,4 +113,53 @@ class DeviceRoutingReferenceTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "expert choice, capacity factor {0}")
+    @CsvSource({"0.5", "1.0", "2.0", "3.0"})
+    void expertChoiceEqualsTheJavaReference(double capacityFactor) {
+        Random random = new Random((long) (10 * capacityFactor));
+        for (int trial = 0; trial < 8; trial++) {
+            int tokens = 8 + random.nextInt(40);
+            int experts = 2 + random.nextInt(4);
+            float[][] logits = tiedLogits(random, tokens, experts);
+            String input = "logits " + Arrays.deepToString(logits) + ", cf " + capacityFactor;
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Routing r = new ExpertChoiceRouter(capacityFactor).route(manager.create(logits), false);
+                int[][][] expected = expertChoice(rows(r.probs(), tokens),
+                        Capacity.of(1, tokens, capacityFactor, experts));
+                assertThat(r.experts()).as(input).isEqualTo(expected[0]);
+                assertThat(r.positions()).as(input).isEqualTo(expected[1]);
+                r.validate();
+            }
+        }
+    }
+
+    /** Each expert's top C items (ties to the lower item), as token-major experts and positions. */
+    private static int[][][] expertChoice(float[][] probs, int capacity) {
+        int tokens = probs.length;
+        int experts = probs[0].length;
+        java.util.List<java.util.List<int[]>> picks = new java.util.ArrayList<>();
+        for (int t = 0; t < tokens; t++) {
+            picks.add(new java.util.ArrayList<>());
+        }
+        for (int e = 0; e < experts; e++) {
+            int expert = e;
+            int[] chosen = IntStream.range(0, tokens).boxed()
+                    .sorted(Comparator.comparingDouble((Integer t) -> -probs[t][expert]))
+                    .limit(capacity).mapToInt(Integer::intValue).toArray();
+            for (int row = 0; row < chosen.length; row++) {
+                picks.get(chosen[row]).add(new int[] {e, row});
+            }
+        }
+        int slots = Math.max(1, picks.stream().mapToInt(java.util.List::size).max().orElse(0));
+        int[][][] out = new int[2][tokens][slots];
+        for (int t = 0; t < tokens; t++) {
+            for (int s = 0; s < slots; s++) {
+                boolean used = s < picks.get(t).size();
+                out[0][t][s] = used ? picks.get(t).get(s)[0] : -1;
+                out[1][t][s] = used ? picks.get(t).get(s)[1] : -1;
+            }
+        }
+        return out;
+    }
 }

@@ -6,8 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,20 +15,15 @@ import org.junit.jupiter.api.Test;
  */
 class GateNoiseTest {
 
-    private NDManager manager;
+    private static final NDManager manager = NDManager.newBaseManager();
 
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
+    @AfterAll
+    static void closeManager() {
         manager.close();
     }
 
     /** The same logits every time; {@code seed} drives only the gate noise. */
-    private Routing route(Router router, long seed, boolean training) {
+    private static Routing route(Router router, long seed, boolean training) {
         Engine.getInstance().setRandomSeed(3);
         NDArray logits = manager.randomNormal(new Shape(32, 4));
         Engine.getInstance().setRandomSeed((int) seed);

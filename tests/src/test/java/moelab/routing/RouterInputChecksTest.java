@@ -5,22 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Bad numbers get an error that names the value, never a silent NaN or a wrapped index. */
 class RouterInputChecksTest {
 
-    private NDManager manager;
+    /** One manager for the whole class: these tests only create tiny arrays. */
+    private static final NDManager manager = NDManager.newBaseManager();
 
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
+    @AfterAll
+    static void closeManager() {
         manager.close();
     }
 
@@ -59,7 +54,8 @@ class RouterInputChecksTest {
         assertThatThrownBy(() -> new SwitchRouter(1.0).route(cube, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("(T, E)").hasMessageContaining("(2, 3, 4)");
-        assertThatThrownBy(() -> new ExpertChoiceRouter(1.0).route(manager.zeros(new Shape(4)), false))
+        NDArray line = manager.zeros(new Shape(4));
+        assertThatThrownBy(() -> new ExpertChoiceRouter(1.0).route(line, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(4)");
     }
 
@@ -73,7 +69,8 @@ class RouterInputChecksTest {
                 manager.create(new long[] {1, HashRouter.MAX_TOKEN_ID, 2}), true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("to " + HashRouter.MAX_TOKEN_ID);
-        assertThatThrownBy(() -> router.route(logits, manager.create(new float[] {1, 2.5f, 3}), true))
+        NDArray fractional = manager.create(new float[] {1, 2.5f, 3});
+        assertThatThrownBy(() -> router.route(logits, fractional, true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 non-integer");
     }
 
