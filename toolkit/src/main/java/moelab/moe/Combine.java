@@ -27,7 +27,8 @@ public final class Combine {
         flat = flat.concat(outputs.getManager().zeros(new Shape(1, d), outputs.getDataType(),
                 outputs.getDevice()));
         NDArray row = bufferRow(routing); // (T, S)
-        NDArray gathered = flat.get(row.reshape(-1)).reshape(routing.numItems(), routing.slots(), d);
+        NDArray gathered = flat.get(row.reshape(-1))
+                .reshape(routing.numItems(), routing.slots(), d); // (T, S, d)
         return gathered.mul(routing.weights().expandDims(2)).sum(new int[] {1});
     }
 

@@ -37,7 +37,8 @@ public final class Dispatch {
         NDManager manager = items.getManager();
         NDArray item = manager.arange(0f, tokens, 1f, DataType.INT64, items.getDevice())
                 .expandDims(1).broadcast(row.getShape()); // (T, S): t
-        NDArray source = manager.full(new Shape(rows + 1), tokens, DataType.INT64, items.getDevice())
+        NDArray source = manager
+                .full(new Shape(rows + 1), tokens, DataType.INT64, items.getDevice())
                 .scatter(row.reshape(-1), item.reshape(-1), 0)
                 .get("0:" + rows); // (E·C): item of each buffer row, T when empty
         NDArray padded = items.concat(manager.zeros(new Shape(1, d), items.getDataType(),

@@ -105,7 +105,7 @@ public final class BiasBalancedRouter implements Router {
         if (training) {
             bias = updatedBias(bias, load(seats), gamma);
         }
-        int capacity = Capacity.forLoads(seats.loads(), k, tokens(logits), capacityFactor);
+        int capacity = Slots.capacity(seats, k, tokens(logits), capacityFactor, experts);
         return Slots.route(seats, capacity, choice, Slots.gather(probs, choice), probs, probs,
                 logits, null);
     }

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@code capacity = ceil(k · T · capacityFactor / E)}, at least 1 and at most {@code T}.
  *
  * <p>A {@code capacityFactor <= 0} means no dropping. A router then sizes the buffers from the
- * batch itself ({@link #forLoads}): the largest expert load rounded up to a
+ * batch itself ({@link #dropless}): the largest expert load rounded up to a
  * multiple of {@value #DROPLESS_MULTIPLE} (clamped to {@code T}), so no item is dropped and the
  * experts compute about {@code E · maxLoad} rows instead of {@code E · T}. Sizing from the batch
  * reads one scalar from the device, since the buffer shape depends on it.
@@ -45,20 +45,16 @@ public final class Capacity {
     }
 
     /**
-     * Capacity for a batch's loads: {@link #of(int, int, double, int)} for a positive factor;
-     * for {@code capacityFactor <= 0} the largest load rounded up to a multiple of
-     * {@value #DROPLESS_MULTIPLE}, clamped to {@code [1, T]} (one scalar read from the device).
+     * Dropless capacity for a batch ({@code capacityFactor <= 0}): the largest expert load rounded
+     * up to a multiple of {@value #DROPLESS_MULTIPLE}, clamped to {@code [1, T]}. Reads one scalar
+     * from the device.
      *
-     * @param loads {@code (E)} int64 assignments per expert before any capacity limit
-     * @param k slots per item
+     * @param loads {@code (E)} int64 assignments per expert
      * @param items number of routed items {@code T}
-     * @param capacityFactor see {@link #of(int, int, double, int)}
      */
-    public static int forLoads(NDArray loads, int k, int items, double capacityFactor) {
-        int experts = Math.toIntExact(loads.size());
-        int bound = of(Math.max(k, 1), items, capacityFactor, experts);
-        if (capacityFactor > 0 || items == 0) {
-            return bound;
+    public static int dropless(NDArray loads, int items) {
+        if (items == 0) {
+            return 1;
         }
         long maxLoad = loads.max().getLong();
         long rounded = (maxLoad + DROPLESS_MULTIPLE - 1) / DROPLESS_MULTIPLE * DROPLESS_MULTIPLE;

@@ -15,8 +15,9 @@ public final class DeterministicRouter implements Router {
     public Routing route(NDArray logits, NDArray tokenIds, boolean training) {
         int experts = Logits.check(logits);
         int items = Math.toIntExact(logits.getShape().get(0));
-        NDArray choice = logits.getManager().arange(0f, items, 1f, DataType.INT64, logits.getDevice()).mod(experts)
-                .reshape(items, 1); // (T, 1): i mod E
+        NDArray choice = logits.getManager()
+                .arange(0f, items, 1f, DataType.INT64, logits.getDevice())
+                .mod(experts).reshape(items, 1); // (T, 1): i mod E
         int capacity = Math.max(1, (items + experts - 1) / experts);
         NDArray ones = logits.onesLike().get(":, :1"); // (T, 1)
         NDArray probs = logits.softmax(1);

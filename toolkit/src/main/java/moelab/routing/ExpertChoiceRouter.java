@@ -65,13 +65,15 @@ public final class ExpertChoiceRouter implements Router {
         Device device = logits.getDevice();
         NDArray picks = StableOrder.top(probs.transpose(), capacity); // (E, C) items
         NDArray rowOf = manager.full(new Shape(experts, items), -1, DataType.INT64, device)
-                .scatter(picks, arange(manager, capacity, device).expandDims(0).repeat(0, experts), 1)
+                .scatter(picks, arange(manager, capacity, device).expandDims(0).repeat(0, experts),
+                        1)
                 .transpose(); // (T, E): row of t in e's buffer, -1 when not picked
         NDArray picked = rowOf.gte(0).toType(DataType.INT64, false);
         int slots = (int) Math.max(1, picked.sum(new int[] {1}).max().getLong());
         NDArray slot = picked.cumSum(1).sub(1); // (T, E): slot of (t, e) when picked
         NDArray target = slot.add(1).mul(picked).sub(1).add(picked.neg().add(1).mul(slots + 1));
-        NDArray expert = bySlot(target, arange(manager, experts, device).expandDims(0).repeat(0, items), slots);
+        NDArray ids = arange(manager, experts, device).expandDims(0).repeat(0, items); // (T, E)
+        NDArray expert = bySlot(target, ids, slots);
         NDArray position = bySlot(target, rowOf, slots);
         NDArray weights = Slots.gather(probs, expert).mul(Slots.keptMask(probs, position));
         return Routing.of(experts, capacity, expert, position, weights, probs, clean, logits, null);

@@ -13,7 +13,7 @@ import ai.djl.ndarray.types.DataType;
  * <p>On the device: the hash of every id below the largest one seen is tabulated once on the
  * host (it depends on nothing but the id, the seed and E), and each pass looks its items up with
  * one gather. The pass reads three numbers from the device to check the ids (smallest, largest,
- * non-integers) and one more for the dropless capacity ({@link Capacity#forLoads}).
+ * non-integers) and one more for the dropless capacity ({@link Capacity#dropless}).
  */
 public final class HashRouter implements Router {
 

@@ -43,7 +43,7 @@ final class Logits {
             return;
         }
         throw new IllegalArgumentException("router logits must be finite, got " + v[i]
-                + " at item " + i / experts + ", expert " + i % experts + " (logits " + logits.getShape() + "): check the "
-                + "inputs and the learning rate");
+                + " at item " + i / experts + ", expert " + i % experts + " (logits "
+                + logits.getShape() + "): check the inputs and the learning rate");
     }
 }

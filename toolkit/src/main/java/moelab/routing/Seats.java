@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.Supplier;
 
 /**
  * The seat of every (item, slot) in its expert's buffer, computed on the device by one stable
@@ -26,9 +27,9 @@ import ai.djl.ndarray.types.Shape;
 final class Seats {
 
     private final NDArray rank;
-    private final NDArray loads;
+    private final Supplier<NDArray> loads;
 
-    private Seats(NDArray rank, NDArray loads) {
+    private Seats(NDArray rank, Supplier<NDArray> loads) {
         this.rank = rank;
         this.loads = loads;
     }
@@ -46,19 +47,18 @@ final class Seats {
         NDManager manager = choice.getManager();
         Device device = choice.getDevice();
         if (n == 0) {
-            return new Seats(choice, manager.zeros(new Shape(experts), DataType.INT64, device));
+            return new Seats(choice, () -> manager.zeros(new Shape(experts), DataType.INT64, device));
         }
         NDArray served = order == null ? choice : choice.get(order); // (T, S), serving order
         NDArray flat = served.transpose().reshape(-1); // (N), slot-major
-        NDArray expert = flat.add(flat.lt(0).toType(DataType.INT64, false).mul(experts + 1)); // -1 -> E
+        NDArray unused = flat.lt(0).toType(DataType.INT64, false);
+        NDArray expert = flat.add(unused.mul(experts + 1)); // (N), -1 becomes the spare expert E
         NDArray row = manager.arange(0f, n, 1f, DataType.INT64, device); // (N)
         NDArray sorted = expert.mul(n).add(row).sort(0).mod(n); // (N): assignments by expert
         NDArray group = expert.get(sorted); // (N): expert of each sorted row
         NDArray none = manager.full(new Shape(1), -1, DataType.INT64, device);
         NDArray starts = group.neq(none.concat(group.get(":-1"))); // first row of a run
-        NDArray ends = group.neq(group.get("1:").concat(none)); // last row of a run
         NDArray start = atRuns(group, starts, row, experts); // (E + 2)
-        NDArray end = atRuns(group, ends, row.add(1), experts);
         NDArray rankSorted = row.sub(start.get(group)); // (N)
         NDArray rank = manager.zeros(new Shape(n), DataType.INT64, device)
                 .scatter(sorted, rankSorted, 0) // (N), serving order
@@ -67,7 +67,11 @@ final class Seats {
             rank = rank.get(order.argSort());
         }
         NDArray used = choice.gte(0).toType(DataType.INT64, false);
-        return new Seats(rank.add(1).mul(used).sub(1), end.sub(start).get(":" + experts));
+        Supplier<NDArray> loads = () -> { // end − start of each run, computed only when asked
+            NDArray ends = group.neq(group.get("1:").concat(none)); // last row of a run
+            return atRuns(group, ends, row.add(1), experts).sub(start).get(":" + experts);
+        };
+        return new Seats(rank.add(1).mul(used).sub(1), loads);
     }
 
     /**
@@ -81,17 +85,12 @@ final class Seats {
                 .scatter(target, value, 0);
     }
 
-    /** {@code (T, S)} int64 seat of each slot with unlimited capacity, -1 for unused slots. */
-    NDArray rank() {
-        return rank;
-    }
-
     /** {@code (E)} int64 assignments per expert, before any capacity limit. */
     NDArray loads() {
-        return loads;
+        return loads.get();
     }
 
-    /** {@code (T, S)} int64 buffer row per slot with {@code capacity} rows, -1 where dropped or unused. */
+    /** {@code (T, S)} int64 buffer row per slot of {@code capacity} rows, -1 if dropped or unused. */
     NDArray positions(int capacity) {
         NDArray kept = rank.lt(capacity).toType(DataType.INT64, false);
         return rank.add(1).mul(kept).sub(1);

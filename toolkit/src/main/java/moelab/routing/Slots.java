@@ -21,9 +21,9 @@ final class Slots {
     }
 
     /**
-     * Seats the choices ({@link Seats}) with the capacity of the factor
-     * ({@link Capacity#forLoads}: from the batch's largest load when dropless) and zeroes the gates
-     * of dropped or unused slots.
+     * Seats the choices ({@link Seats}) with the capacity of the factor (from the batch's largest
+     * load when dropless, {@link Capacity#dropless}) and zeroes the gates of dropped or unused
+     * slots.
      *
      * @param choice {@code (T, S)} int64 experts, -1 for unused slots
      * @param order {@code (T)} int64 serving order, or null for batch order
@@ -38,9 +38,16 @@ final class Slots {
             NDArray probs, NDArray clean, NDArray logits, NDArray load) {
         int experts = Math.toIntExact(probs.getShape().get(1));
         Seats seats = Seats.of(choice, order, experts);
-        int capacity = Capacity.forLoads(seats.loads(), Math.toIntExact(choice.getShape().get(1)),
-                Math.toIntExact(choice.getShape().get(0)), capacityFactor);
+        int capacity = capacity(seats, Math.toIntExact(choice.getShape().get(1)),
+                Math.toIntExact(choice.getShape().get(0)), capacityFactor, experts);
         return route(seats, capacity, choice, gates, probs, clean, logits, load);
+    }
+
+    /** {@link Capacity#of(int, int, double, int)}, or {@link Capacity#dropless} for factor <= 0. */
+    static int capacity(Seats seats, int k, int items, double capacityFactor, int experts) {
+        Capacity.checkFactor(capacityFactor);
+        return capacityFactor > 0 ? Capacity.of(k, items, capacityFactor, experts)
+                : Capacity.dropless(seats.loads(), items);
     }
 
     /** As above with seats already computed and a given capacity. */

@@ -36,7 +36,8 @@ final class StableOrder {
         NDArray rows = values.stopGradient().reshape(-1, n); // (R, n)
         NDArray perm = rows.argSort(1, false); // (R, n)
         NDArray sorted = rows.gather(perm, 1);
-        NDArray changes = sorted.get(":, 1:").neq(sorted.get(":, :-1")).toType(DataType.INT64, false);
+        NDArray changes = sorted.get(":, 1:").neq(sorted.get(":, :-1"))
+                .toType(DataType.INT64, false);
         NDArray first = changes.getManager().zeros(new Shape(rows.getShape().get(0), 1), DataType.INT64,
                 changes.getDevice());
         NDArray group = NDArrays.concat(new NDList(first, changes), 1).cumSum(1).mul(n); // (R, n)
@@ -63,16 +64,15 @@ final class StableOrder {
         Shape shape = values.getShape();
         int last = shape.dimension() - 1;
         NDArray rest = values.stopGradient();
-        NDArray ids = rest.getManager().arange(0f, shape.get(last), 1f, DataType.INT64,
-                rest.getDevice());
-        NDArray minusInf = rest.getManager().full(shape, Float.NEGATIVE_INFINITY,
-                rest.getDataType(), rest.getDevice());
-        NDList picks = new NDList();
-        for (int i = 0; i < k; i++) {
-            NDArray best = rest.argMax(last).expandDims(last); // (..., 1)
-            picks.add(best);
-            if (i + 1 < k) {
-                rest = NDArrays.where(best.eq(ids), minusInf, rest);
+        NDList picks = new NDList(rest.argMax(last).expandDims(last)); // (..., 1)
+        if (k > 1) {
+            NDArray ids = rest.getManager().arange(0f, shape.get(last), 1f, DataType.INT64,
+                    rest.getDevice());
+            NDArray minusInf = rest.getManager().full(shape, Float.NEGATIVE_INFINITY,
+                    rest.getDataType(), rest.getDevice());
+            for (int i = 1; i < k; i++) {
+                rest = NDArrays.where(picks.get(i - 1).eq(ids), minusInf, rest);
+                picks.add(rest.argMax(last).expandDims(last));
             }
         }
         return k == 1 ? picks.head() : NDArrays.concat(picks, last);

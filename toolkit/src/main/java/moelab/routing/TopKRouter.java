@@ -12,7 +12,7 @@ import moelab.nd.Scalars;
  * <p>Every decision is a tensor operation on the logits' device: top-k and the priority order by
  * {@link StableOrder} (ties to the lower index), the seats by {@link Seats}. The host reads one
  * boolean per pass (the finiteness check of the logits, {@link Logits}) and, in dropless mode,
- * one scalar (the largest expert load, {@link Capacity#forLoads}).
+ * one scalar (the largest expert load, {@link Capacity#dropless}).
  *
  * <p>Combine weight of a kept slot: the router probability of its expert, or that probability
  * divided by the sum over the item's k choices when {@code normalize} is set (GShard).
