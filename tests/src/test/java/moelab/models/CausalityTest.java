@@ -34,16 +34,17 @@ class CausalityTest {
     @ParameterizedTest
     @CsvSource({"SWITCH", "HASH"})
     void smlpWithATokenLocalRouterIsCausalInTraining(RouterKind router) {
-        checkCausal(ModelConfig.byName("smlp-lm-tiny").toBuilder().optRouter(router).build(), true);
+        SmlpConfig smlp = ModelConfig.byName("smlp-lm-tiny", SmlpConfig.class);
+        checkCausal(smlp.withMoe(smlp.moe().withRouter(router)), true);
     }
 
     private static void checkCausal(ModelConfig config, boolean training) {
         Engine.getInstance().setRandomSeed(11);
         try (NDManager manager = NDManager.newBaseManager()) {
             Block model = ModelTesting.initialized(config, manager, 2);
-            NDArray ids = ModelTesting.tokens(manager, config.vocabSize(), 2, LENGTH);
+            NDArray ids = ModelTesting.tokens(manager, config.outputSize(), 2, LENGTH);
             NDArray perturbed = ids.duplicate();
-            NDArray future = ModelTesting.tokens(manager, config.vocabSize(), 2, LENGTH - CUT - 1);
+            NDArray future = ModelTesting.tokens(manager, config.outputSize(), 2, LENGTH - CUT - 1);
             perturbed.set(new ai.djl.ndarray.index.NDIndex(":, " + (CUT + 1) + ":"), future);
             assertThat(perturbed.get(":, " + (CUT + 1) + ":").eq(ids.get(":, " + (CUT + 1) + ":"))
                     .all().getBoolean()).isFalse();
