@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
  * @param name a label for tables and logs
  * @param lm vocabulary, context, widths, depth
  */
-public record GmlpConfig(String name, LmPart lm) implements ModelConfig {
+public record GmlpConfig(String name, LmPart lm) implements LanguageModelConfig {
 
     /** Checks that every part is there. */
     public GmlpConfig {

@@ -11,7 +11,8 @@ import ai.djl.ndarray.types.Shape;
  * @param image the images and classes
  * @param mixer the {@code (S, C)} grid's widths and depth
  */
-public record MixerConfig(String name, ImagePart image, MixerPart mixer) implements ModelConfig {
+public record MixerConfig(String name, ImagePart image, MixerPart mixer)
+        implements ImageModelConfig {
 
     /** Checks that every part is there. */
     public MixerConfig {

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A model's configuration: one small immutable record per family, composed of part configs
- * ({@link ImagePart}, {@link MixerPart}, {@link LmPart}, {@link MoePart}). Each builds its model
+ * ({@link ImagePart}, {@link MixerPart}, {@link LmPart}, {@link MoePart}); image models are
+ * {@link ImageModelConfig}s, language models {@link LanguageModelConfig}s. Each builds its model
  * and reports its cost from the blocks it builds, so construction and cost cannot disagree.
  *
  * <pre>{@code
@@ -21,8 +22,7 @@ import java.util.List;
  * <p>Variants: each record's {@code withX(...)} methods, or {@link ModelConfigs#override} with
  * {@code key=value} settings (the keys are those of {@link #toJson()}; see {@link ModelConfigs}).
  */
-public sealed interface ModelConfig permits MixerConfig, SparseMlpConfig, GmlpConfig, SmlpConfig,
-        TransformerConfig, TransformerMoeConfig {
+public sealed interface ModelConfig permits ImageModelConfig, LanguageModelConfig {
 
     /** The model families, each with its config record. */
     enum Family {

@@ -19,7 +19,7 @@ import ai.djl.ndarray.types.Shape;
  * @param moe tMoE: sparse blocks, experts, router, capacity factor, {@code λ}
  */
 public record SmlpConfig(String name, LmPart lm, int spatialExperts, MoePart moe)
-        implements ModelConfig {
+        implements LanguageModelConfig {
 
     /** Checks that the parts fit together. */
     public SmlpConfig {

@@ -19,7 +19,7 @@ import ai.djl.ndarray.types.Shape;
  */
 public record SparseMlpConfig(String name, ImagePart image, MixerPart mixer, MoePart moe,
         int tokenExperts, boolean reRepresentation, boolean channelMoeInside)
-        implements ModelConfig {
+        implements ImageModelConfig {
 
     /** Checks that the parts fit together. */
     public SparseMlpConfig {

@@ -11,7 +11,8 @@ import ai.djl.ndarray.types.Shape;
  * @param lm vocabulary, context, widths, depth
  * @param heads attention heads; must divide {@code d}
  */
-public record TransformerConfig(String name, LmPart lm, int heads) implements ModelConfig {
+public record TransformerConfig(String name, LmPart lm, int heads)
+        implements LanguageModelConfig {
 
     /** Checks that the parts fit together. */
     public TransformerConfig {

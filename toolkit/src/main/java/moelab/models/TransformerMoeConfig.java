@@ -19,7 +19,7 @@ import ai.djl.ndarray.types.Shape;
  * @param moe sparse blocks, experts, router, capacity factor, {@code λ}
  */
 public record TransformerMoeConfig(String name, LmPart lm, int heads, MoePart moe)
-        implements ModelConfig {
+        implements LanguageModelConfig {
 
     /** Checks that the parts fit together. */
     public TransformerMoeConfig {
