@@ -128,6 +128,22 @@ class ModelConfigTest {
         assertThat(config.flopsPerExample()).isEqualTo(flops);
     }
 
+    @Test
+    void mixerB16EqflopCostMatchesTheFormula() {
+        // Mixer-B/16 with D_C widened until its FLOPs match sparse-mlp-b16's
+        MixerConfig config = ModelConfig.byName("mixer-b16-eqflop", MixerConfig.class);
+        long s = 196;
+        long c = 768;
+        long ds = 384;
+        long dc = config.mixer().channelHidden();
+        assertThat(dc).isGreaterThan(3072);
+        long block = 4 * c + (2 * s * ds + ds + s) + (2 * c * dc + dc + c);
+        assertThat(config.parameterCount())
+                .isEqualTo((3 * 16 * 16 * c + c) + 12 * block + 2 * c + c * 1000 + 1000);
+        assertThat(config.flopsPerExample()).isEqualTo(2 * 3 * 16 * 16 * c * s
+                + 12 * (4 * s * ds * c + 4 * c * dc * s) + 2 * c * 1000);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"switch-lm-tiny", "gshard-lm-tiny", "base-lm-tiny", "hash-lm-tiny",
             "switch-lm-small"})
