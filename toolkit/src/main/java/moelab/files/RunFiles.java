@@ -47,7 +47,8 @@ public final class RunFiles {
 
     /**
      * Writes {@code target} atomically, first moving the file it replaces (if any) to {@code
-     * previous} (when not null), also atomically: a crash leaves either the old pair or the new.
+     * previous} (when not null), also atomically. A crash between the two moves leaves {@code
+     * previous} and no {@code target}: a reader should then fall back to {@code previous}.
      */
     public static Path writeAtomically(Path target, Path previous, Content content) {
         Path tmp = null;

@@ -38,7 +38,9 @@ final class ReplicaGradients implements ParameterServer {
     void broadcast() {
         for (NDArray[] params : arrays.values()) {
             for (int i = 1; i < params.length; i++) {
-                params[0].copyTo(params[i]);
+                try (NDArray moved = params[0].toDevice(params[i].getDevice(), true)) {
+                    moved.copyTo(params[i]);
+                }
                 NDArray g = params[i].getGradient();
                 g.subi(g);
             }
