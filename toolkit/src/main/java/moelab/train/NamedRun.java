@@ -59,11 +59,11 @@ public record NamedRun(ModelConfig modelConfig, Block model, DataSplits data) {
         if (config.smoke()) {
             options = options.withLimit(TrainConfig.SMOKE_EXAMPLES);
         }
-        boolean lm = modelConfig.family().isLanguageModel();
-        if (lm) {
-            options = options.withSequenceLength(modelConfig.contextLength());
+        Shape input = modelConfig.inputShape(1); // (1, T) or (1, channels, H, W)
+        if (modelConfig.isLanguageModel()) {
+            options = options.withSequenceLength(Math.toIntExact(input.get(1)));
         } else {
-            options = options.withImageSize(modelConfig.imageSize());
+            options = options.withImageSize(Math.toIntExact(input.get(2)));
         }
         DataSplits data = Datasets.byName(config.dataset(), options);
         check(modelConfig, data);
@@ -84,9 +84,9 @@ public record NamedRun(ModelConfig modelConfig, Block model, DataSplits data) {
                     + " is " + (text ? "text" : "images"));
         }
         if (lm) {
-            if (d.numClasses() > m.vocabSize()) {
+            if (d.numClasses() > m.outputSize()) {
                 throw new IllegalArgumentException("dataset " + d.name() + " has " + d.numClasses()
-                        + " token ids but model " + m.name() + " a vocabulary of " + m.vocabSize());
+                        + " token ids but model " + m.name() + " a vocabulary of " + m.outputSize());
             }
             return;
         }
@@ -96,8 +96,8 @@ public record NamedRun(ModelConfig modelConfig, Block model, DataSplits data) {
                     + " but dataset " + d.name() + " has " + d.exampleShape()
                     + "; pick the model config made for this dataset");
         }
-        if (m.numClasses() != d.numClasses()) {
-            throw new IllegalArgumentException("model " + m.name() + " predicts " + m.numClasses()
+        if (m.outputSize() != d.numClasses()) {
+            throw new IllegalArgumentException("model " + m.name() + " predicts " + m.outputSize()
                     + " classes but dataset " + d.name() + " has " + d.numClasses());
         }
     }
