@@ -77,6 +77,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void anUnknownSetKeyListsTheValidOnes(@TempDir Path out) {
+        assertThat(oneLineError("train", "--config", "sparse-mlp-tiny", "--set", "moe.expert=8",
+                "--dataset", "fashion-mnist", "--out", out.toString()))
+                .contains("moe.expert").contains("moe.experts");
+        assertThat(oneLineError("train", "--set", "moe.experts=8", "--dataset", "fashion-mnist",
+                "--out", out.toString())).contains("--set needs --config");
+    }
+
+    @Test
     void aMissingOrTruncatedCheckpointIsNamedAsSuch(@TempDir Path dir) throws Exception {
         assertThat(oneLineError("eval", "--checkpoint", dir.toString()))
                 .contains("no checkpoint at " + dir);

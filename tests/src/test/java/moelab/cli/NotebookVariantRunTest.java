@@ -9,6 +9,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import moelab.models.ModelConfig;
+import moelab.models.RouterKind;
+import moelab.models.SparseMlpConfig;
 import moelab.train.Checkpoint;
 import moelab.train.NamedRun;
 import moelab.train.ProgressLine;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model built in a notebook (a variant of a named config, here Sparse-MLP with 8 experts) trains
+ * A model built in a notebook (a variant of a named config, here Sparse-MLP with 8 experts and the Switch router) trains
  * through the {@link TrainingLoop} API, then resumes and evaluates from the command line: the run
  * directory describes the model, no name has to resolve to it.
  */
@@ -29,9 +31,9 @@ class NotebookVariantRunTest {
 
     @Test
     void aVariantTrainedFromTheApiResumesAndEvaluatesFromTheCli(@TempDir Path out) {
-        ModelConfig variant = ModelConfig.byName("sparse-mlp-tiny").toBuilder()
-                .optName("sparse-mlp-tiny-e8").optTokenMixingExperts(8)
-                .optChannelMixingExperts(8).build();
+        SparseMlpConfig named = ModelConfig.byName("sparse-mlp-tiny", SparseMlpConfig.class);
+        ModelConfig variant = named.withName("sparse-mlp-tiny-e8").withTokenExperts(8)
+                .withMoe(named.moe().withExperts(8).withRouter(RouterKind.SWITCH));
         TrainConfig config = TrainConfig.builder().optModel(variant.name())
                 .optDataset("fashion-mnist").optBatchSize(4).optMaxSteps(4)
                 .optCheckpointEvery(2).optSeed(7).build();
@@ -42,16 +44,27 @@ class NotebookVariantRunTest {
                 .optOutput(new PrintStream(new ByteArrayOutputStream(), true)).build().run();
         assertThat(stopped.stopped()).isTrue();
         assertThat(Checkpoint.read(out).state().step()).isEqualTo(2);
-        assertThat(RunDescription.read(out).model().channelMixingExperts()).isEqualTo(8);
+        assertThat(RunDescription.read(out).model()).isEqualTo(variant);
 
         String resumed = cli("train", "--out", out.toString(), "--resume", "--data-dir",
                 SAMPLE.toString());
         assertThat(resumed).contains("model sparse-mlp-tiny-e8").contains("resumed from");
         assertThat(Checkpoint.read(out).state().step()).isEqualTo(4);
-        assertThat(Checkpoint.read(out).model().tokenMixingExperts()).isEqualTo(8);
+        assertThat(Checkpoint.read(out).model()).isEqualTo(variant);
 
         assertThat(cli("eval", "--checkpoint", out.toString(), "--data-dir", SAMPLE.toString()))
                 .contains("sparse-mlp-tiny-e8 at step 4 on fashion-mnist test: loss");
+    }
+
+    @Test
+    void setChangesAnyModelFieldAndTheRunRemembersIt(@TempDir Path out) {
+        cli("train", "--config", "sparse-mlp-tiny", "--set", "moe.experts=2", "--set",
+                "router=switch", "--dataset", "fashion-mnist", "--data-dir", SAMPLE.toString(),
+                "--batch-size", "4", "--max-steps", "1", "--out", out.toString());
+        ModelConfig stored = RunDescription.read(out).model();
+        assertThat(stored.moe().experts()).isEqualTo(2);
+        assertThat(stored.moe().router()).isEqualTo(RouterKind.SWITCH);
+        assertThat(Checkpoint.read(out).model()).isEqualTo(stored);
     }
 
     /** Runs a command line in this process; its standard output. */

@@ -4,9 +4,12 @@ import ai.djl.engine.Engine;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import moelab.models.ModelConfig;
+import moelab.models.ModelConfigs;
 import moelab.train.Checkpoint;
 import moelab.train.NamedRun;
 import moelab.train.RunDescription;
@@ -23,6 +26,8 @@ import picocli.CommandLine.Option;
  * <pre>
  * moelab train --config sparse-mlp-tiny --dataset fashion-mnist --epochs 5 --batch-size 128 \
  *     --lr 1e-3 --seed 1 --out runs/smlp
+ * moelab train --config sparse-mlp-tiny --set moe.experts=8 --set router=bpr --dataset \
+ *     fashion-mnist --out runs/smlp-e8        # a variant: any model config field can be set
  * moelab train --out runs/smlp --resume      # continue a killed run from its last checkpoint
  * </pre>
  *
@@ -38,6 +43,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "NAME",
             description = "model config, e.g. sparse-mlp-tiny, smlp-lm-tiny (not needed with --resume)")
     String model;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a model config field, e.g. moe.experts=8, router=bpr,"
+                    + " capacity-factor=2 (repeatable; an unknown key lists the valid ones;"
+                    + " moelab info --config NAME --set ... shows the result)")
+    List<String> settings = new ArrayList<>();
 
     @Option(names = "--dataset", paramLabel = "NAME",
             description = "dataset, e.g. fashion-mnist, cifar10, kjv (not needed with --resume)")
@@ -84,7 +95,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunDescription description = resume && Checkpoint.exists(out)
+        boolean resuming = resume && Checkpoint.exists(out);
+        if (resuming && !settings.isEmpty()) {
+            throw new IllegalArgumentException("--set cannot change a run being resumed (its"
+                    + " model is in " + out + "); start a new run in another --out directory");
+        }
+        RunDescription description = resuming
                 ? Checkpoint.latest(out, new PrintStream(OutputStream.nullOutputStream())).run()
                 : newRun();
         NamedRun run = NamedRun.load(description, dataDir);
@@ -111,6 +127,14 @@ public final class TrainCommand implements Callable<Integer> {
                 .optSeed(seed).optMaxSteps(maxSteps).optCheckpointEvery(checkpointEvery)
                 .optWarmupSteps(warmup).optWeightDecay(weightDecay).optClipNorm(clipNorm)
                 .optAuxLossWeight(auxWeight).build().withEnvironment(System.getenv());
-        return new RunDescription(config, model == null ? null : ModelConfig.byName(model));
+        if (model == null) {
+            if (!settings.isEmpty()) {
+                throw new IllegalArgumentException("--set needs --config NAME (the config the"
+                        + " settings change)");
+            }
+            return new RunDescription(config, null);
+        }
+        return new RunDescription(config, ModelConfigs.override(ModelConfig.byName(model),
+                settings));
     }
 }

@@ -15,8 +15,8 @@ import moelab.files.RunFiles;
 import moelab.models.ModelConfig;
 
 /**
- * What a run is, in full: the model configuration (every field, so a variant built in a notebook
- * with {@code toBuilder()} is rebuilt exactly) and the {@link TrainConfig}. Written as JSON to the
+ * What a run is, in full: the model configuration ({@link ModelConfig#toJson()}: every field, so
+ * a variant built in a notebook with {@code withX(...)} is rebuilt exactly) and the {@link TrainConfig}. Written as JSON to the
  * run directory's {@value #FILE} and into every {@link Checkpoint}, so that {@code --resume} and
  * {@code eval} need no names and no notebook:
  *
@@ -38,7 +38,7 @@ public record RunDescription(TrainConfig train, ModelConfig model) {
         JsonObject o = new JsonObject();
         o.add("train", JsonParser.parseString(train.toJson()));
         if (model != null) {
-            o.add("model", JsonParser.parseString(modelToJson(model)));
+            o.add("model", JsonParser.parseString(model.toJson()));
         }
         return JSON.toJson(o);
     }
@@ -61,7 +61,7 @@ public record RunDescription(TrainConfig train, ModelConfig model) {
         }
         JsonElement model = o.get("model");
         return new RunDescription(TrainConfig.fromJson(o.get("train").toString()),
-                model == null || model.isJsonNull() ? null : modelFromJson(model.toString()));
+                model == null || model.isJsonNull() ? null : ModelConfig.fromJson(model.toString()));
     }
 
     /** Writes {@code dir/}{@value #FILE} atomically. */
@@ -89,13 +89,5 @@ public record RunDescription(TrainConfig train, ModelConfig model) {
     /** The same description with another training configuration. */
     public RunDescription withTrain(TrainConfig train) {
         return new RunDescription(train, model);
-    }
-
-    private static String modelToJson(ModelConfig config) {
-        return JSON.toJson(config);
-    }
-
-    private static ModelConfig modelFromJson(String json) {
-        return JSON.fromJson(json, ModelConfig.Builder.class).build();
     }
 }
