@@ -61,7 +61,8 @@ public final class ChartStyle {
      */
     public static XYChart finish(XYChart chart) {
         double max = chart.getSeriesMap().values().stream()
-                .flatMapToDouble(s -> java.util.Arrays.stream(s.getXData())).max().orElse(1);
+                .flatMapToDouble(s -> java.util.Arrays.stream(s.getXData()))
+                .filter(Double::isFinite).max().orElse(1);
         chart.getStyler().setXAxisMin(-Math.max(max, 1) / 1000);
         return chart;
     }

@@ -41,17 +41,23 @@ public final class ComparisonCharts {
             double[] y = t.doubleColumn("eval_accuracy").asDoubleArray();
             byEpoch.addSeries(names.get(i), t.longColumn("epoch").asDoubleArray(), y);
             Table s = steps.get(i);
-            double[] minutes = t.longColumn("step").asList().stream()
-                    .mapToDouble(step -> minutesAt(s, step)).toArray();
+            double[] minutes = new double[t.rowCount()];
+            for (int r = 0; r < minutes.length; r++) {
+                minutes[r] = minutesAt(s, t.longColumn("step").get(r),
+                        t.doubleColumn("elapsed_s").get(r));
+            }
             byTime.addSeries(names.get(i), minutes, y);
         }
         return List.of(ChartStyle.finish(byEpoch), ChartStyle.finish(byTime));
     }
 
-    /** Training minutes (evaluations excluded) when step {@code step} ended. */
-    private static double minutesAt(Table steps, long step) {
+    /**
+     * Training minutes (evaluations excluded) when step {@code step} ended, from its step row; a
+     * log without that row (thinned for storage) falls back to the epoch row's clock.
+     */
+    private static double minutesAt(Table steps, long step, double epochSeconds) {
         Table at = steps.where(steps.longColumn("step").isEqualTo(step));
-        return at.rowCount() == 0 ? Double.NaN : at.doubleColumn("elapsed_s").get(0) / 60;
+        return (at.rowCount() == 0 ? epochSeconds : at.doubleColumn("elapsed_s").get(0)) / 60;
     }
 
     private static List<XYChart> bitsPerCharacter(List<String> names, List<Table> steps) {
@@ -63,10 +69,10 @@ public final class ComparisonCharts {
         double highestFinal = 0;
         for (int i = 0; i < names.size(); i++) {
             Table t = steps.get(i);
-            double[] bpc = Series.movingMean(t.doubleColumn("task_loss").divide(Math.log(2))
-                    .asDoubleArray(), TrainingCharts.WINDOW);
-            byStep.addSeries(names.get(i), t.longColumn("step").asDoubleArray(), bpc)
-                    .setMarker(SeriesMarkers.NONE);
+            double[] step = t.longColumn("step").asDoubleArray();
+            double[] bpc = Series.movingMean(step, t.doubleColumn("task_loss")
+                    .divide(Math.log(2)).asDoubleArray(), TrainingCharts.WINDOW);
+            byStep.addSeries(names.get(i), step, bpc).setMarker(SeriesMarkers.NONE);
             byTime.addSeries(names.get(i), t.doubleColumn("elapsed_s").divide(60).asDoubleArray(),
                     bpc).setMarker(SeriesMarkers.NONE);
             lowest = Math.min(lowest, Arrays.stream(bpc).min().orElse(0));

@@ -6,18 +6,28 @@ public final class Series {
     private Series() {}
 
     /**
-     * The running mean over a window: entry {@code i} is the mean of {@code values[i]} and the up
-     * to {@code window - 1} values before it (so the first entries average fewer values).
+     * The running mean over a window of the x-axis: entry {@code i} is the mean of the {@code
+     * y[j]}, {@code j <= i}, with {@code x[j] > x[i] - window} (so the first entries average fewer
+     * values, and a log that kept only every n-th step is still averaged over {@code window}
+     * steps, not rows).
+     *
+     * @param x increasing positions (steps)
+     * @param y values at those positions
      */
-    public static double[] movingMean(double[] values, int window) {
-        if (window < 1) {
-            throw new IllegalArgumentException("window must be at least 1, got " + window);
+    public static double[] movingMean(double[] x, double[] y, double window) {
+        if (!(window > 0) || x.length != y.length) {
+            throw new IllegalArgumentException("need window > 0 and as many x as y, got window "
+                    + window + ", " + x.length + " x and " + y.length + " y");
         }
-        double[] mean = new double[values.length];
+        double[] mean = new double[y.length];
         double sum = 0;
-        for (int i = 0; i < values.length; i++) {
-            sum += values[i] - (i >= window ? values[i - window] : 0);
-            mean[i] = sum / Math.min(i + 1, window);
+        int first = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum += y[i];
+            while (x[first] <= x[i] - window) {
+                sum -= y[first++];
+            }
+            mean[i] = sum / (i - first + 1);
         }
         return mean;
     }

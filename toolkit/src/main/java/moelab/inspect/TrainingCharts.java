@@ -151,7 +151,7 @@ public final class TrainingCharts {
     private static void line(XYChart chart, String name, Table t, String column, double scale,
                                  java.awt.BasicStroke stroke) {
         double[][] xy = present(t, column, scale);
-        XYSeries series = chart.addSeries(name, xy[0], Series.movingMean(xy[1], WINDOW));
+        XYSeries series = chart.addSeries(name, xy[0], Series.movingMean(xy[0], xy[1], WINDOW));
         series.setMarker(xy[0].length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         series.setLineStyle(stroke);
     }

@@ -266,7 +266,8 @@ public final class Checkpoint {
     private static String fallbackHint(Path path) {
         Path previous = path.resolveSibling(PREVIOUS);
         return path.getFileName().toString().equals(FILE) && Files.isRegularFile(previous)
-                ? "; the checkpoint before it is " + previous + " (--resume uses it)" : "";
+                ? "; the one before it is kept as " + previous + " (train --resume falls back to"
+                + " it; eval --checkpoint takes it)" : "";
     }
 
     @Override

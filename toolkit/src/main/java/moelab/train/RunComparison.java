@@ -150,6 +150,9 @@ public final class RunComparison {
     }
 
     private static String format(Object value) {
+        if (value == null) {
+            return "n/a"; // e.g. minutes of a log thinned to fewer step rows
+        }
         return value instanceof Double d ? String.format(Locale.ROOT, "%.4f", d)
                 : String.valueOf(value);
     }
