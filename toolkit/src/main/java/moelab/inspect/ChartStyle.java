@@ -38,7 +38,7 @@ public final class ChartStyle {
     private ChartStyle() {}
 
     /**
-     * A line chart whose x-axis counts steps, epochs or minutes: plain integers (or one decimal),
+     * A line chart whose x-axis counts steps, epochs or minutes: whole numbers,
      * legend below; call {@link #finish} when the series are added.
      */
     public static XYChart lines(String title, String xTitle, String yTitle) {
@@ -46,7 +46,7 @@ public final class ChartStyle {
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        chart.getStyler().setXAxisDecimalPattern("#.#");
+        chart.getStyler().setXAxisDecimalPattern("#"); // whole steps and epochs
         chart.getStyler().setXAxisTickMarkSpacingHint(90);
         chart.getStyler().setSeriesColors(COLORS);
         chart.getStyler().setSeriesMarkers(MARKERS);

@@ -34,8 +34,8 @@ public final class ComparisonCharts {
                                           List<Table> steps) {
         String label = "test accuracy";
         XYChart byEpoch = ChartStyle.lines(label + " by epoch", "epoch", label);
-        byEpoch.getStyler().setXAxisDecimalPattern("#");
         XYChart byTime = ChartStyle.lines(label + " by training wall-clock", "minutes", label);
+        byTime.getStyler().setXAxisDecimalPattern("#.#");
         for (int i = 0; i < names.size(); i++) {
             Table t = epochs.get(i);
             double[] y = t.doubleColumn("eval_accuracy").asDoubleArray();
@@ -65,6 +65,7 @@ public final class ComparisonCharts {
         XYChart byStep = ChartStyle.lines(label + " (" + TrainingCharts.WINDOW + "-step mean)",
                 "step", label);
         XYChart byTime = ChartStyle.lines(label + " by training wall-clock", "minutes", label);
+        byTime.getStyler().setXAxisDecimalPattern("#.#");
         double lowest = Double.MAX_VALUE;
         double highestFinal = 0;
         for (int i = 0; i < names.size(); i++) {

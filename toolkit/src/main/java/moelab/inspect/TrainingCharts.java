@@ -136,7 +136,6 @@ public final class TrainingCharts {
             Table rows = routing.where(routing.stringColumn("layer").isEqualTo(layer));
             XYChart chart = ChartStyle.lines("Expert load: " + layer, "epoch",
                     "share of kept items");
-            chart.getStyler().setXAxisDecimalPattern("#");
             for (int e : new LinkedHashSet<>(rows.intColumn("expert").asList())) {
                 Table expert = rows.where(rows.intColumn("expert").isEqualTo(e));
                 chart.addSeries("expert " + e, expert.intColumn("epoch").asList(),
