@@ -8,11 +8,11 @@ import java.util.stream.IntStream;
  * BASE layers routing made causal in training: a balanced assignment (every expert takes at most
  * {@code ceil(T/E)} items, every item gets an expert) solved online, in item order. Item {@code i}
  * goes to its best-scoring expert that still has room, so its expert depends only on items
- * {@code 0 .. i}. Given the tokens of a batch in position-major order ({@code (T, B)}, see
- * {@link moelab.models.PositionMajor}) a token's expert depends only on tokens at its own or
- * earlier positions: the model stays causal in time while every expert gets its even share. At
- * evaluation each item goes to its best expert, as in {@link BaseRouter}. The combine weight is
- * {@code sigmoid((W_g x)_e)}.
+ * {@code 0 .. i}. Given the tokens of a batch in position-major order ({@code (T, B)}, as
+ * {@code moelab.models.PositionMajor} hands them over), a token's expert depends only on tokens at
+ * its own or earlier positions: the model stays causal in time while every expert gets its even
+ * share. At evaluation each item goes to its best expert, as in {@link BaseRouter}. The combine
+ * weight is {@code sigmoid((W_g x)_e)}.
  *
  * <p>The price: the last items take what room is left, so the assignment scores lower than BASE's
  * batch-wide one.
