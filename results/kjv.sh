@@ -35,3 +35,4 @@ grep -v '^transformer ' runs/kjv-time-steps.txt | xargs -P 2 -L 1 bash -c 'train
 ./moelab compare --out results/kjv/equal-time $(printf 'runs/kjv-time-%s ' $families)
 cp runs/kjv-time-steps.txt results/kjv/equal-time/steps.txt
 cp runs/kjv-flops-smlp/routing.png results/kjv/routing-smlp.png
+cp runs/kjv-flops-smlp/routing.csv results/kjv/routing-smlp.csv   # to redraw the chart later

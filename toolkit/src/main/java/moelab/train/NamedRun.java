@@ -33,13 +33,27 @@ public record NamedRun(ModelConfig modelConfig, Block model, DataSplits data) {
      *     fetch it)
      */
     public static NamedRun load(TrainConfig config, Path dataDir) {
-        if (config.model() == null || config.dataset() == null) {
+        return load(new RunDescription(config, null), dataDir);
+    }
+
+    /**
+     * Resolves a run description: its model configuration when it holds one (a run written by
+     * {@link TrainingLoop} with a model config), else the configuration its training config
+     * names; the dataset by name.
+     *
+     * @throws IllegalArgumentException for an unknown name or a model that does not fit the data
+     * @throws moelab.data.DatasetException when the dataset is missing
+     */
+    public static NamedRun load(RunDescription run, Path dataDir) {
+        TrainConfig config = run.train();
+        if (run.model() == null && config.model() == null || config.dataset() == null) {
             throw new IllegalArgumentException("the run needs a model config and a dataset name"
                     + " (--config NAME --dataset NAME); model configs: "
                     + String.join(", ", ModelConfig.names()) + "; datasets: "
                     + String.join(", ", Datasets.NAMES));
         }
-        ModelConfig modelConfig = ModelConfig.byName(config.model());
+        ModelConfig modelConfig = run.model() != null ? run.model()
+                : ModelConfig.byName(config.model());
         DatasetOptions options = DatasetOptions.defaults().withDataDir(dataDir)
                 .withBatchSize(config.batchSize()).withSeed(config.seed());
         if (config.smoke()) {
@@ -54,6 +68,11 @@ public record NamedRun(ModelConfig modelConfig, Block model, DataSplits data) {
         DataSplits data = Datasets.byName(config.dataset(), options);
         check(modelConfig, data);
         return new NamedRun(modelConfig, modelConfig.build(), data);
+    }
+
+    /** This run's description: the model configuration and {@code config}. */
+    public RunDescription describe(TrainConfig config) {
+        return new RunDescription(config, modelConfig);
     }
 
     private static void check(ModelConfig m, DataSplits d) {
