@@ -26,21 +26,38 @@ public final class BaseRouter implements Router {
 
     @Override
     public Routing route(NDArray logits, NDArray tokenIds, boolean training) {
+        return route(logits, training, BaseRouter::balancedAssignment);
+    }
+
+    /** A balanced assignment of T items to E experts of {@code capacity} rows, solved on the host. */
+    @FunctionalInterface
+    interface Assignment {
+        /**
+         * @param score {@code (T, E)} router logits, row-major
+         * @return {@code (T)} expert of each item
+         */
+        long[] solve(float[] score, int items, int experts, int capacity);
+    }
+
+    /**
+     * BASE routing with the given training-time assignment (capacity {@code ceil(T/E)}); top-1 at
+     * evaluation. Shared by {@link CausalBaseRouter}.
+     */
+    static Routing route(NDArray logits, boolean training, Assignment assignment) {
         int experts = Logits.check(logits);
         int items = Math.toIntExact(logits.getShape().get(0));
         NDArray choice = training
-                ? balancedChoice(logits, items, experts)
+                ? hostChoice(logits, items, experts, assignment)
                 : StableOrder.top(logits, 1); // (T, 1)
         NDArray gates = Slots.gather(Activation.sigmoid(logits), choice);
         NDArray probs = logits.softmax(1);
         return Slots.route(choice, null, gates, training ? 1.0 : 0, probs, probs, logits, null);
     }
 
-    /** The greedy balanced assignment on the host, as a {@code (T, 1)} int64 array on the device. */
-    private static NDArray balancedChoice(NDArray logits, int items, int experts) {
+    /** The assignment solved on the host, as a {@code (T, 1)} int64 array on the device. */
+    private static NDArray hostChoice(NDArray logits, int items, int experts, Assignment assignment) {
         float[] score = logits.toType(DataType.FLOAT32, false).toFloatArray();
-        int capacity = Capacity.of(1, items, 1.0, experts);
-        long[] choice = balancedAssignment(score, items, experts, capacity);
+        long[] choice = assignment.solve(score, items, experts, Capacity.of(1, items, 1.0, experts));
         return logits.getManager().create(choice).reshape(items, 1)
                 .toDevice(logits.getDevice(), false);
     }

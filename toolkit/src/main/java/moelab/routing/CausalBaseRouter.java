@@ -1,8 +1,6 @@
 package moelab.routing;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Activation;
 
 /**
  * BASE layers routing made causal in training: a balanced assignment (every expert takes at most
@@ -22,25 +20,7 @@ public final class CausalBaseRouter implements Router {
 
     @Override
     public Routing route(NDArray logits, NDArray tokenIds, boolean training) {
-        int experts = Logits.check(logits);
-        int items = Math.toIntExact(logits.getShape().get(0));
-        NDArray choice = training
-                ? onlineChoice(logits, items, experts)
-                : StableOrder.top(logits, 1); // (T, 1)
-        NDArray gates = Slots.gather(Activation.sigmoid(logits), choice);
-        NDArray probs = logits.softmax(1);
-        return Slots.route(choice, null, gates, training ? 1.0 : 0, probs, probs, logits, null);
-    }
-
-    /**
-     * The online assignment on the host (sequential by definition, like BASE's greedy solver), as a
-     * {@code (T, 1)} int64 array on the logits' device.
-     */
-    private static NDArray onlineChoice(NDArray logits, int items, int experts) {
-        float[] score = logits.toType(DataType.FLOAT32, false).toFloatArray();
-        long[] choice = online(score, items, experts, Capacity.of(1, items, 1.0, experts));
-        return logits.getManager().create(choice).reshape(items, 1)
-                .toDevice(logits.getDevice(), false);
+        return BaseRouter.route(logits, training, CausalBaseRouter::online);
     }
 
     /** {@code (T)}: item by item, the best expert with room left. */
