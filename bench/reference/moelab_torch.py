@@ -1,0 +1,428 @@
+#!/usr/bin/env python3
+"""PyTorch reference modules for moelab, loading the weights moelab exports.
+
+Plain PyTorch (1.13 or newer), no other dependency. The modules compute what moelab's Java
+blocks compute, with the same parameter names as moelab's export (moelab.interop.TorchNames):
+
+    MoeLayer        gate (nn.Linear(d, E, bias=False)), top-k routing with capacity served
+                    slot-major in batch order or by top gate value (ties to the lower expert
+                    index / earlier item), dispatch into (E, C, d) buffers, batched experts
+                    GELU(x W1 + b1) W2 + b2 (exact erf GELU), weighted combine
+    FeedForward     the dense MLP GELU(x w1 + b1) w2 + b2 (w1: (d, h), as moelab, not nn.Linear)
+    MixerBlock      x + TokenMixing(LN(x)), x + ChannelMixing(LN(x)); LayerNorm eps 1e-5
+    SparseMlpBlock  re-representation (S, C) -> (2S, C/2), MoE_s, MoE_c, re-representation back
+    MlpMixer        patch embedding, blocks, LayerNorm, mean over patches, head (mixer-*, and
+                    sparse-mlp-* when the config has sparse blocks)
+
+Evaluation only matches moelab exactly: training-time gate noise and the auxiliary losses are
+not implemented here.
+
+Usage:
+    python3 moelab_torch.py describe WEIGHTS.safetensors
+    python3 moelab_torch.py check --weights W.safetensors --inputs IN.safetensors --out OUT.safetensors
+        IN holds "x" (the input) and "dy" (a fixed upstream gradient of the output); OUT gets
+        "y" (the output) and "grad/<name>" for every parameter: the gradient of sum(y * dy).
+
+From Python:
+    model, metadata = load_moelab("model.safetensors")   # built from its moelab.model metadata
+"""
+
+import argparse
+import json
+import math
+import os
+import struct
+import sys
+import tempfile
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# ---------------------------------------------------------------------------------------------
+# safetensors: 8-byte little-endian header length, JSON header, raw little-endian data
+
+DTYPES = {
+    "F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
+    "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8,
+    "U8": torch.uint8, "BOOL": torch.bool,
+}
+CODES = {dtype: code for code, dtype in DTYPES.items()}
+
+
+def read_safetensors(path):
+    """Returns ({name: tensor}, metadata) of a safetensors file, checking its layout."""
+    if sys.byteorder != "little":
+        raise RuntimeError("this reader needs a little-endian machine")
+    with open(path, "rb") as f:
+        blob = f.read()
+    if len(blob) < 8:
+        raise ValueError(f"{path}: {len(blob)} bytes, shorter than the 8-byte header length")
+    (n,) = struct.unpack("<Q", blob[:8])
+    if n > len(blob) - 8:
+        raise ValueError(f"{path}: header length {n} goes beyond the file ({len(blob)} bytes)")
+    header = json.loads(blob[8:8 + n].decode("utf-8"))
+    metadata = header.pop("__metadata__", {}) or {}
+    data = blob[8 + n:]
+    tensors, end = {}, 0
+    for name, entry in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"][0]):
+        begin, stop = entry["data_offsets"]
+        dtype, shape = DTYPES[entry["dtype"]], list(entry["shape"])
+        size = math.prod(shape) * torch.empty((), dtype=dtype).element_size()
+        if begin != end or stop - begin != size or stop > len(data):
+            raise ValueError(f"{path}: tensor {name} has data_offsets {entry['data_offsets']},"
+                             f" expected [{end}, {end + size}] within {len(data)} data bytes")
+        chunk = bytearray(data[begin:stop])
+        flat = torch.frombuffer(chunk, dtype=dtype) if size else torch.empty(0, dtype=dtype)
+        tensors[name] = flat.reshape(shape)
+        end = stop
+    if end != len(data):
+        raise ValueError(f"{path}: {len(data) - end} bytes after the last tensor")
+    return tensors, metadata
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """Writes {name: tensor} atomically (temporary file, then rename)."""
+    header, offset, chunks = {}, 0, []
+    if metadata:
+        header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
+    for name, t in tensors.items():
+        raw = t.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes() \
+            if t.numel() else b""
+        header[name] = {"dtype": CODES[t.dtype], "shape": list(t.shape),
+                        "data_offsets": [offset, offset + len(raw)]}
+        offset += len(raw)
+        chunks.append(raw)
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+# ---------------------------------------------------------------------------------------------
+# layers
+
+class FeedForward(nn.Module):
+    """GELU(x w1 + b1) w2 + b2 along the last axis; w1: (d, h), b1: (h), w2: (h, d), b2: (d)."""
+
+    def __init__(self, d, h):
+        super().__init__()
+        self.w1 = nn.Parameter(torch.empty(d, h).normal_(0, d ** -0.5))
+        self.b1 = nn.Parameter(torch.zeros(h))
+        self.w2 = nn.Parameter(torch.empty(h, d).normal_(0, h ** -0.5))
+        self.b2 = nn.Parameter(torch.zeros(d))
+
+    def forward(self, x):                                   # (..., d)
+        return F.gelu(x @ self.w1 + self.b1) @ self.w2 + self.b2
+
+
+class Experts(nn.Module):
+    """E expert MLPs as batched weights: w1 (E, d, h), b1 (E, h), w2 (E, h, d), b2 (E, d)."""
+
+    def __init__(self, num_experts, d, h):
+        super().__init__()
+        self.w1 = nn.Parameter(torch.empty(num_experts, d, h).normal_(0, d ** -0.5))
+        self.b1 = nn.Parameter(torch.zeros(num_experts, h))
+        self.w2 = nn.Parameter(torch.empty(num_experts, h, d).normal_(0, h ** -0.5))
+        self.b2 = nn.Parameter(torch.zeros(num_experts, d))
+
+    def forward(self, buffers):                             # (E, C, d)
+        hidden = F.gelu(torch.bmm(buffers, self.w1) + self.b1[:, None, :])      # (E, C, h)
+        return torch.bmm(hidden, self.w2) + self.b2[:, None, :]                  # (E, C, d)
+
+
+def capacity_of(k, items, capacity_factor, experts):
+    """ceil(k T cf / E) clamped to [1, T]; cf <= 0: no dropping (T rows)."""
+    if capacity_factor <= 0:
+        return max(items, 1)
+    return max(1, min(math.ceil(k * items * capacity_factor / experts), items))
+
+
+class MoeLayer(nn.Module):
+    """moelab.moe.MoeLayer with a top-k router (Switch, GShard, batch-priority), no noise.
+
+    route: probs = softmax(x W_g); each item's k best experts (ties to the lower index);
+    seats given slot-major (all first choices, then all second), items in batch order or by
+    their top probability (highest first, ties to the earlier item); a full expert drops.
+    Combine weight: the expert's probability (divided by the sum over the k when normalize),
+    zero where dropped.
+    """
+
+    def __init__(self, num_experts, model_dim, hidden_dim, k=1, capacity_factor=1.25,
+                 normalize=False, priority="BATCH_ORDER"):
+        super().__init__()
+        if not 1 <= k <= num_experts:
+            raise ValueError(f"top-{k} routing over {num_experts} experts: use 1 <= k <= E")
+        self.num_experts, self.model_dim, self.k = num_experts, model_dim, k
+        self.capacity_factor, self.normalize, self.priority = capacity_factor, normalize, priority
+        self.gate = nn.Linear(model_dim, num_experts, bias=False)
+        self.experts = Experts(num_experts, model_dim, hidden_dim)
+        self.last_routing = None
+
+    def route(self, probs):
+        """(choice (T, k), position (T, k) with -1 where dropped, capacity C)."""
+        items, experts = probs.shape
+        choice = torch.sort(probs, dim=1, descending=True, stable=True).indices[:, :self.k]
+        if self.priority == "TOP_GATE":
+            order = torch.sort(probs.max(dim=1).values, descending=True, stable=True).indices
+        else:
+            order = torch.arange(items)
+        capacity = capacity_of(self.k, items, self.capacity_factor, experts)
+        position = torch.full_like(choice, -1)
+        filled = torch.zeros(experts, dtype=torch.long)
+        for s in range(self.k):
+            chosen = choice[order, s]                                        # (T,) serve order
+            onehot = F.one_hot(chosen, experts)                              # (T, E)
+            rank = (onehot.cumsum(0) - 1).gather(1, chosen[:, None])[:, 0] + filled[chosen]
+            position[order, s] = torch.where(rank < capacity, rank, torch.full_like(rank, -1))
+            filled = torch.clamp(filled + onehot.sum(0), max=capacity)
+        return choice, position, capacity
+
+    def forward(self, x):                                   # (..., d)
+        shape = x.shape
+        items = x.reshape(-1, self.model_dim)                                    # (T, d)
+        probs = torch.softmax(self.gate(items), dim=1)                           # (T, E)
+        with torch.no_grad():
+            choice, position, capacity = self.route(probs)
+        kept = position >= 0
+        weights = probs.gather(1, choice)                                        # (T, k)
+        if self.normalize:
+            weights = weights / weights.sum(dim=1, keepdim=True)
+        weights = weights * kept.to(weights.dtype)
+        t, e_c = items.shape[0], self.num_experts * capacity
+        slot = torch.where(kept, choice * capacity + position, torch.full_like(choice, e_c))
+        source = torch.full((e_c + 1,), t, dtype=torch.long)                     # zero row: t
+        source[slot.reshape(-1)] = torch.arange(t).repeat_interleave(self.k)
+        padded = torch.cat([items, items.new_zeros(1, self.model_dim)])
+        buffers = padded[source[:e_c]].reshape(self.num_experts, capacity, self.model_dim)
+        outputs = self.experts(buffers)                                          # (E, C, d)
+        flat = torch.cat([outputs.reshape(e_c, self.model_dim),
+                          outputs.new_zeros(1, self.model_dim)])
+        combined = (flat[slot] * weights[:, :, None]).sum(dim=1)                 # (T, d)
+        self.last_routing = (choice, position, capacity)
+        return combined.reshape(shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# Mixer and Sparse-MLP
+
+def token_mix(layer, x):
+    """Applies layer along the patch axis: (B, S, C) -> (B, C, S) -> layer -> (B, S, C)."""
+    return layer(x.transpose(1, 2)).transpose(1, 2)
+
+
+class MixerBlock(nn.Module):
+    def __init__(self, patches, channels, token_hidden, channel_hidden):
+        super().__init__()
+        self.token_norm = nn.LayerNorm(channels, eps=1e-5)
+        self.token_mixing = FeedForward(patches, token_hidden)
+        self.channel_norm = nn.LayerNorm(channels, eps=1e-5)
+        self.channel_mixing = FeedForward(channels, channel_hidden)
+
+    def forward(self, x):                                   # (B, S, C)
+        x = x + token_mix(self.token_mixing, self.token_norm(x))
+        return x + self.channel_mixing(self.channel_norm(x))
+
+
+class ReRepresentation(nn.Module):
+    """(B, S, C) -> (B, S', C'): channels C -> C' first, then patches S -> S'."""
+
+    def __init__(self, patches_in, channels_in, patches_out, channels_out):
+        super().__init__()
+        self.channel_projection = nn.Linear(channels_in, channels_out)
+        self.patch_projection = nn.Linear(patches_in, patches_out)
+
+    def forward(self, x):
+        return token_mix(self.patch_projection, self.channel_projection(x))
+
+
+def moe_layer(config, experts, d, h):
+    """An MoE layer with the config's router (RouterKind in moelab.models)."""
+    router = config["router"]
+    if router == "BATCH_PRIORITY":
+        k, normalize, priority = config["top_k"], False, "TOP_GATE"
+    elif router == "SWITCH":
+        k, normalize, priority = 1, False, "BATCH_ORDER"
+    elif router == "GSHARD":
+        k, normalize, priority = 2, True, "BATCH_ORDER"
+    else:
+        raise ValueError(f"router {router} has no PyTorch reference here (top-k routers only)")
+    return MoeLayer(experts, d, h, k, config["capacity_factor"], normalize, priority)
+
+
+class SparseMlpBlock(nn.Module):
+    """moelab.models.SparseMlpBlock: z = RR1(LN(x)); z += MoE_s(z); then MoE_c inside or after."""
+
+    def __init__(self, c):
+        super().__init__()
+        s, ch = c["patches"], c["width"]
+        self.re_represent = c["re_representation"]
+        self.inside = self.re_represent and c["channel_moe_inside"]
+        s2, c2 = (2 * s, ch // 2) if self.re_represent else (s, ch)
+        width = c2 if self.inside else ch
+        self.token_norm = nn.LayerNorm(ch, eps=1e-5)
+        if self.re_represent:
+            self.re_representation1 = ReRepresentation(s, ch, s2, c2)
+            self.re_representation2 = ReRepresentation(s2, c2, s, ch)
+        self.token_experts = c["token_mixing_experts"]
+        if self.token_experts:
+            self.moe_s = moe_layer(c, self.token_experts, s2, c["token_mixing_hidden"])
+        else:
+            self.token_mixing = FeedForward(s2, c["token_mixing_hidden"])
+        self.channel_norm = nn.LayerNorm(width, eps=1e-5)
+        self.channel_experts = c["channel_mixing_experts"]
+        if self.channel_experts:
+            self.moe_c = moe_layer(c, self.channel_experts, width, c["channel_mixing_hidden"])
+        else:
+            self.channel_mixing = FeedForward(width, c["channel_mixing_hidden"])
+
+    def token_layer(self):
+        return self.moe_s if self.token_experts else self.token_mixing
+
+    def channel_layer(self):
+        return self.moe_c if self.channel_experts else self.channel_mixing
+
+    def forward(self, x):                                   # (B, S, C)
+        if not self.re_represent:
+            x = x + token_mix(self.token_layer(), self.token_norm(x))
+            return x + self.channel_layer()(self.channel_norm(x))
+        z = self.re_representation1(self.token_norm(x))                          # (B, 2S, C/2)
+        z = z + token_mix(self.token_layer(), z)
+        if self.inside:
+            z = z + self.channel_layer()(self.channel_norm(z))
+            return x + self.re_representation2(z)
+        x = x + self.re_representation2(z)                                       # (B, S, C)
+        return x + self.channel_layer()(self.channel_norm(x))
+
+
+class PatchEmbedding(nn.Module):
+    """P x P patches, flattened as (channel, row, column), projected to C channels."""
+
+    def __init__(self, image_channels, patch_size, channels):
+        super().__init__()
+        self.image_channels, self.patch_size = image_channels, patch_size
+        self.projection = nn.Linear(image_channels * patch_size ** 2, channels)
+
+    def forward(self, images):                              # (B, ch, H, W)
+        b, ch, height, width = images.shape
+        p = self.patch_size
+        patches = images.reshape(b, ch, height // p, p, width // p, p) \
+            .permute(0, 2, 4, 1, 3, 5).reshape(b, (height // p) * (width // p), ch * p * p)
+        return self.projection(patches)                      # (B, S, C)
+
+
+class MlpMixer(nn.Module):
+    """moelab.models.MlpMixer / SparseMlp: its last num_sparse_blocks blocks are sparse."""
+
+    def __init__(self, config):
+        super().__init__()
+        c = dict(config)
+        c["patches"] = (c["image_size"] // c["patch_size"]) ** 2
+        self.config = c
+        self.patch_embedding = PatchEmbedding(c["image_channels"], c["patch_size"], c["width"])
+        first_sparse = c["num_blocks"] - c["num_sparse_blocks"]
+        self.blocks = nn.ModuleList(
+            SparseMlpBlock(c) if i >= first_sparse else
+            MixerBlock(c["patches"], c["width"], c["token_mixing_hidden"],
+                       c["channel_mixing_hidden"])
+            for i in range(c["num_blocks"]))
+        self.norm = nn.LayerNorm(c["width"], eps=1e-5)
+        self.head = nn.Linear(c["width"], c["num_classes"])
+
+    def forward(self, images):
+        c = self.config
+        images = images.reshape(images.shape[0], c["image_channels"], c["image_size"],
+                                c["image_size"])
+        x = self.patch_embedding(images)
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.norm(x).mean(dim=1))           # (B, classes)
+
+
+# ---------------------------------------------------------------------------------------------
+# building and loading
+
+def build(metadata):
+    """The module a moelab export's metadata describes (moelab.model or moelab.layer)."""
+    if "moelab.layer" in metadata:
+        c = json.loads(metadata["moelab.layer"])
+        return MoeLayer(c["num_experts"], c["model_dim"], c["hidden_dim"], c["k"],
+                        c["capacity_factor"], c["normalize"], c["priority"])
+    if "moelab.model" in metadata:
+        c = json.loads(metadata["moelab.model"])
+        if c["family"] in ("MIXER", "SPARSE_MLP"):
+            return MlpMixer(c)
+        raise ValueError(f"family {c['family']} has no PyTorch reference here yet")
+    raise ValueError("no moelab.model or moelab.layer entry in the file's metadata")
+
+
+def load_state(module, tensors):
+    """Copies tensors into module's parameters; refuses missing, extra or misshaped ones."""
+    expected = dict(module.named_parameters())
+    problems = [f"missing tensor '{n}' (expected {list(p.shape)})"
+                for n, p in expected.items() if n not in tensors]
+    problems += [f"tensor '{n}' has shape {list(t.shape)}, expected {list(expected[n].shape)}"
+                 for n, t in tensors.items() if n in expected and t.shape != expected[n].shape]
+    problems += [f"unexpected tensor '{n}' {list(t.shape)}" for n, t in tensors.items()
+                 if n not in expected]
+    if problems:
+        raise ValueError("the weights do not fit the module:\n  " + "\n  ".join(problems))
+    with torch.no_grad():
+        for name, parameter in expected.items():
+            parameter.copy_(tensors[name])
+
+
+def load_moelab(path):
+    """(module in eval mode, metadata) from a moelab safetensors export."""
+    tensors, metadata = read_safetensors(path)
+    module = build(metadata)
+    load_state(module, tensors)
+    return module.eval(), metadata
+
+
+def check(weights, inputs, out):
+    """Writes y = module(x) and the gradients of sum(y * dy) for every parameter."""
+    module, _ = load_moelab(weights)
+    given, _ = read_safetensors(inputs)
+    y = module(given["x"])
+    (y * given["dy"]).sum().backward()
+    result = {"y": y.detach()}
+    for name, parameter in module.named_parameters():
+        result["grad/" + name] = parameter.grad if parameter.grad is not None \
+            else torch.zeros_like(parameter)
+    write_safetensors(out, result, {"torch": torch.__version__})
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    describe = commands.add_parser("describe", help="list a file's tensors and metadata")
+    describe.add_argument("weights")
+    run = commands.add_parser("check", help="output and gradients for fixed inputs")
+    run.add_argument("--weights", required=True)
+    run.add_argument("--inputs", required=True)
+    run.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    if args.command == "describe":
+        tensors, metadata = read_safetensors(args.weights)
+        for key, value in metadata.items():
+            print(f"{key}: {value}")
+        for name, t in tensors.items():
+            print(f"{name} {CODES[t.dtype]} {list(t.shape)}")
+    else:
+        check(args.weights, args.inputs, args.out)
+
+
+if __name__ == "__main__":
+    main()
