@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvalCommand.class,
             CompareCommand.class,
+            ExportCommand.class,
         })
 public final class Main implements Runnable {
 
