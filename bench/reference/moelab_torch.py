@@ -19,12 +19,15 @@ not implemented here.
 
 Usage:
     python3 moelab_torch.py describe WEIGHTS.safetensors
+    python3 moelab_torch.py selftest      (the DeepSpeed-MoE and Tutel weight mappings)
     python3 moelab_torch.py check --weights W.safetensors --inputs IN.safetensors --out OUT.safetensors
         IN holds "x" (the input) and "dy" (a fixed upstream gradient of the output); OUT gets
         "y" (the output) and "grad/<name>" for every parameter: the gradient of sum(y * dy).
 
 From Python:
     model, metadata = load_moelab("model.safetensors")   # built from its moelab.model metadata
+    deepspeed_moe_state(model.blocks[2].moe_c, ep_rank, ep_size)   # DeepSpeed-MoE names
+    tutel_moe_state(model.blocks[2].moe_c, rank, world_size)       # Tutel names
 """
 
 import argparse
@@ -403,6 +406,74 @@ def check(weights, inputs, out):
     write_safetensors(out, result, {"torch": torch.__version__})
 
 
+# ---------------------------------------------------------------------------------------------
+# expert-parallel engines: the same weights under DeepSpeed-MoE's and Tutel's parameter names
+
+def deepspeed_moe_state(layer, ep_rank=0, ep_size=1, prefix="deepspeed_moe."):
+    """state_dict entries of a deepspeed.moe.layer.MoE on expert-parallel rank ep_rank.
+
+    Assumes MoE(hidden_size=d, expert=<module with fc1 = nn.Linear(d, h), fc2 = nn.Linear(h, d)
+    and exact GELU between them>, num_experts=E, ep_size=ep_size, k=...). The rank holds global
+    experts ep_rank * E/ep_size ... (ep_rank + 1) * E/ep_size - 1 as its local experts 0, 1, ...
+    """
+    local = layer.num_experts // ep_size
+    state = {prefix + "gate.wg.weight": layer.gate.weight}
+    for i in range(local):
+        e, key = ep_rank * local + i, f"{prefix}experts.deepspeed_experts.{i}."
+        state[key + "fc1.weight"] = layer.experts.w1[e].t()                        # (h, d)
+        state[key + "fc1.bias"] = layer.experts.b1[e]
+        state[key + "fc2.weight"] = layer.experts.w2[e].t()                        # (d, h)
+        state[key + "fc2.bias"] = layer.experts.b2[e]
+    return {k: v.detach().contiguous().clone() for k, v in state.items()}
+
+
+def tutel_moe_state(layer, rank=0, world_size=1, prefix=""):
+    """state_dict entries of a tutel.moe.moe_layer on rank `rank` of `world_size`.
+
+    Assumes moe_layer(gate_type={"type": "top", "k": k}, model_dim=d, experts={"type": "ffn",
+    "count_per_node": E // world_size, "hidden_size_per_expert": h, "activation_fn": F.gelu}).
+    """
+    local = layer.num_experts // world_size
+    mine = slice(rank * local, (rank + 1) * local)
+    state = {
+        prefix + "gates.0.wg.weight": layer.gate.weight,                               # (E, d)
+        prefix + "experts.batched_fc1_w": layer.experts.w1[mine].transpose(1, 2),   # (E', h, d)
+        prefix + "experts.batched_fc1_bias": layer.experts.b1[mine],                 # (E', h)
+        prefix + "experts.batched_fc2_w": layer.experts.w2[mine],                    # (E', h, d)
+        prefix + "experts.batched_fc2_bias": layer.experts.b2[mine],                 # (E', d)
+        prefix + "_num_global_experts": torch.tensor(layer.num_experts),
+    }
+    return {k: v.detach().contiguous().clone() for k, v in state.items()}
+
+
+def selftest():
+    """Checks that both mappings compute the same experts and gate as MoeLayer (split over 2)."""
+    torch.manual_seed(0)
+    layer = MoeLayer(4, 6, 8, k=2)
+    with torch.no_grad():
+        for p in layer.parameters():
+            p.normal_()
+    buffers = torch.randn(4, 5, 6)                                                  # (E, C, d)
+    expected = layer.experts(buffers)
+    for rank in range(2):
+        ds = deepspeed_moe_state(layer, ep_rank=rank, ep_size=2)
+        tu = tutel_moe_state(layer, rank=rank, world_size=2)
+        for i in range(2):
+            e, key = 2 * rank + i, f"deepspeed_moe.experts.deepspeed_experts.{i}."
+            fc1, fc2 = nn.Linear(6, 8), nn.Linear(8, 6)
+            fc1.load_state_dict({"weight": ds[key + "fc1.weight"], "bias": ds[key + "fc1.bias"]})
+            fc2.load_state_dict({"weight": ds[key + "fc2.weight"], "bias": ds[key + "fc2.bias"]})
+            assert torch.allclose(fc2(F.gelu(fc1(buffers[e]))), expected[e], atol=1e-5), "deepspeed"
+        y = torch.matmul(buffers[2 * rank:2 * rank + 2], tu["experts.batched_fc1_w"].permute(0, 2, 1))
+        y = F.gelu(y + tu["experts.batched_fc1_bias"].unsqueeze(1))
+        y = torch.matmul(y, tu["experts.batched_fc2_w"]) + tu["experts.batched_fc2_bias"].unsqueeze(1)
+        assert torch.allclose(y, expected[2 * rank:2 * rank + 2], atol=1e-5), "tutel"
+        x = torch.randn(3, 6)
+        assert torch.allclose(F.linear(x, ds["deepspeed_moe.gate.wg.weight"]), layer.gate(x))
+        assert torch.allclose(F.linear(x, tu["gates.0.wg.weight"]), layer.gate(x))
+    print("selftest passed: DeepSpeed-MoE and Tutel layouts compute moelab's experts and gate")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -412,6 +483,7 @@ def main(argv=None):
     run.add_argument("--weights", required=True)
     run.add_argument("--inputs", required=True)
     run.add_argument("--out", required=True)
+    commands.add_parser("selftest", help="check the DeepSpeed-MoE and Tutel weight mappings")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     if args.command == "describe":
@@ -420,6 +492,8 @@ def main(argv=None):
             print(f"{key}: {value}")
         for name, t in tensors.items():
             print(f"{name} {CODES[t.dtype]} {list(t.shape)}")
+    elif args.command == "selftest":
+        selftest()
     else:
         check(args.weights, args.inputs, args.out)
 

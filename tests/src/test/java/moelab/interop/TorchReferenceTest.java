@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,7 @@ import moelab.moe.MoeLayer;
 import moelab.routing.BatchPriorityRouter;
 import moelab.routing.GShardRouter;
 import moelab.routing.Priority;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,20 +35,28 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bench/reference/moelab_torch.py}: the weights exported to safetensors, a fixed input
  * {@code x} and upstream gradient {@code dy}, then the output and the gradient of
  * {@code sum(y · dy)} for every parameter must agree within 1e-4 (relative to the largest value
- * when that is above 1). Runs only where {@code /usr/bin/python3} can import torch (Debian's
- * {@code python3-torch}); skipped otherwise, e.g. on CI.
+ * when that is above 1). Runs only where {@code /usr/bin/python3} (or {@code $MOELAB_PYTHON})
+ * can import torch (Debian's {@code python3-torch}); skipped otherwise, e.g. on CI.
  */
 class TorchReferenceTest {
 
-    private static final String PYTHON = "/usr/bin/python3";
+    /** The Python that runs the reference: {@code $MOELAB_PYTHON}, else Debian's. */
+    private static final String PYTHON =
+            System.getenv().getOrDefault("MOELAB_PYTHON", "/usr/bin/python3");
     private static final double TOLERANCE = 1e-4;
 
     @TempDir Path dir;
 
-    @BeforeAll
-    static void needsPyTorch() {
-        String why = whyNoTorch();
-        assumeTrue(why == null, () -> "PyTorch cross-checks skipped: " + why);
+    /** Why the reference cannot run ("" when it can), worked out once. */
+    private static String torchMissing;
+
+    @BeforeEach
+    void needsPyTorch() {
+        if (torchMissing == null) {
+            String why = whyNoTorch();
+            torchMissing = why == null ? "" : why;
+        }
+        assumeTrue(torchMissing.isEmpty(), () -> "PyTorch cross-check skipped: " + torchMissing);
     }
 
     /** Null when {@value #PYTHON} imports torch, else the reason it cannot. */
@@ -83,6 +92,16 @@ class TorchReferenceTest {
                 + Path.of("").toAbsolutePath());
     }
 
+    /** Runs {@code moelab_torch.py} with {@code args} and fails with its output unless it succeeds. */
+    private static void runReference(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(PYTHON, script().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "moelab_torch.py did not finish: " + log);
+        assertEquals(0, p.exitValue(), () -> "moelab_torch.py " + args[0] + " failed:\n" + log);
+    }
+
     /** Runs the reference on {@code block}'s exported weights and compares with DJL's results. */
     private void assertMatchesPyTorch(Block block, Map<String, String> metadata, NDArray x,
             NDArray dy) throws IOException, InterruptedException {
@@ -96,12 +115,8 @@ class TorchReferenceTest {
         Path inputs = new SafetensorsFile(List.of(StoredTensor.of("x", x),
                 StoredTensor.of("dy", dy)), Map.of()).write(dir.resolve("inputs.safetensors"));
         Path out = dir.resolve("torch.safetensors");
-        Process p = new ProcessBuilder(PYTHON, script().toString(), "check", "--weights",
-                weights.toString(), "--inputs", inputs.toString(), "--out", out.toString())
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "reference did not finish: " + log);
-        assertEquals(0, p.exitValue(), () -> "moelab_torch.py check failed:\n" + log);
+        runReference("check", "--weights", weights.toString(), "--inputs", inputs.toString(),
+                "--out", out.toString());
 
         SafetensorsFile torch = SafetensorsFile.read(out);
         assertClose("output y", y, torch.get("y").toArray(manager));
@@ -161,6 +176,11 @@ class TorchReferenceTest {
             NDArray dy = manager.randomNormal(new Shape(2, config.numClasses()));
             assertMatchesPyTorch(model, ConfigMetadata.of(config), x, dy);
         }
+    }
+
+    @Test
+    void expertWeightsMapOntoDeepSpeedAndTutelLayouts() throws Exception {
+        runReference("selftest");
     }
 
     @Test
