@@ -13,9 +13,12 @@ blocks compute, with the same parameter names as moelab's export (moelab.interop
     SparseMlpBlock  re-representation (S, C) -> (2S, C/2), MoE_s, MoE_c, re-representation back
     MlpMixer        patch embedding, blocks, LayerNorm, mean over patches, head (mixer-*, and
                     sparse-mlp-* when the config has sparse blocks)
+    Gmlp            gMLP language model (gmlp-lm-*): causal spatial gating units; with sparse
+                    blocks the sMLP model (smlp-lm-*): sMoE over hidden-dimension chunks, tMoE
+                    with BASE routing as at evaluation (best expert, weight sigmoid(logit))
 
-Evaluation only matches moelab exactly: training-time gate noise and the auxiliary losses are
-not implemented here.
+Evaluation only matches moelab exactly: training-time gate noise, BASE's balanced assignment in
+training and the auxiliary losses are not implemented here.
 
 Usage:
     python3 moelab_torch.py describe WEIGHTS.safetensors
@@ -162,12 +165,13 @@ class MoeLayer(nn.Module):
     """
 
     def __init__(self, num_experts, model_dim, hidden_dim, k=1, capacity_factor=1.25,
-                 normalize=False, priority="BATCH_ORDER"):
+                 normalize=False, priority="BATCH_ORDER", sigmoid_weights=False):
         super().__init__()
         if not 1 <= k <= num_experts:
             raise ValueError(f"top-{k} routing over {num_experts} experts: use 1 <= k <= E")
         self.num_experts, self.model_dim, self.k = num_experts, model_dim, k
         self.capacity_factor, self.normalize, self.priority = capacity_factor, normalize, priority
+        self.sigmoid_weights = sigmoid_weights      # BASE layers: weight sigmoid(logit)
         self.gate = nn.Linear(model_dim, num_experts, bias=False)
         self.experts = Experts(num_experts, model_dim, hidden_dim)
         self.last_routing = None
@@ -194,11 +198,13 @@ class MoeLayer(nn.Module):
     def forward(self, x):                                   # (..., d)
         shape = x.shape
         items = x.reshape(-1, self.model_dim)                                    # (T, d)
-        probs = torch.softmax(self.gate(items), dim=1)                           # (T, E)
+        logits = self.gate(items)                                                # (T, E)
+        probs = torch.softmax(logits, dim=1)
         with torch.no_grad():
             choice, position, capacity = self.route(probs)
         kept = position >= 0
-        weights = probs.gather(1, choice)                                        # (T, k)
+        scores = torch.sigmoid(logits) if self.sigmoid_weights else probs
+        weights = scores.gather(1, choice)                                       # (T, k)
         if self.normalize:
             weights = weights / weights.sum(dim=1, keepdim=True)
         weights = weights * kept.to(weights.dtype)
@@ -258,8 +264,10 @@ def moe_layer(config, experts, d, h):
         k, normalize, priority = 1, False, "BATCH_ORDER"
     elif router == "GSHARD":
         k, normalize, priority = 2, True, "BATCH_ORDER"
+    elif router == "BASE":          # evaluation: best expert, no dropping, weight sigmoid(logit)
+        return MoeLayer(experts, d, h, 1, 0, False, "BATCH_ORDER", sigmoid_weights=True)
     else:
-        raise ValueError(f"router {router} has no PyTorch reference here (top-k routers only)")
+        raise ValueError(f"router {router} has no PyTorch reference here")
     return MoeLayer(experts, d, h, k, config["capacity_factor"], normalize, priority)
 
 
@@ -353,6 +361,106 @@ class MlpMixer(nn.Module):
 
 
 # ---------------------------------------------------------------------------------------------
+# gMLP and sMLP language models
+
+class SpatialProjection(nn.Module):
+    """W Z + b along the sequence for H heads: weight (H, L, L), bias (H, L, 1), causal mask."""
+
+    def __init__(self, heads, max_length, bias_init):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(heads, max_length, max_length).uniform_(-1e-3, 1e-3))
+        self.bias = nn.Parameter(torch.full((heads, max_length, 1), float(bias_init)))
+
+    def forward(self, z):                                   # (H, N, T, c)
+        t = z.shape[2]
+        w = self.weight[:, :t, :t] * torch.ones(t, t).tril()                    # (H, T, T)
+        return w[:, None] @ z + self.bias[:, None, :t]
+
+
+class SpatialGatingUnit(nn.Module):
+    """u * (W LN(v) + b) with (u, v) the two halves of the channels; (B, T, 2f) -> (B, T, f)."""
+
+    def __init__(self, gate_dim, max_length):
+        super().__init__()
+        self.gate_dim = gate_dim
+        self.norm = nn.LayerNorm(gate_dim, eps=1e-5)
+        self.spatial = SpatialProjection(1, max_length, 1.0)
+
+    def forward(self, z):
+        u, v = z[..., :self.gate_dim], self.norm(z[..., self.gate_dim:])
+        return u * self.spatial(v[None])[0]
+
+
+class GmlpBlock(nn.Module):
+    """x + W_out SGU(GELU(W_in LN(x)))."""
+
+    def __init__(self, d, ffn, max_length):
+        super().__init__()
+        self.norm = nn.LayerNorm(d, eps=1e-5)
+        self.projection_in = nn.Linear(d, 2 * ffn)
+        self.gating = SpatialGatingUnit(ffn, max_length)
+        self.projection_out = nn.Linear(ffn, d)
+
+    def forward(self, x):
+        return x + self.projection_out(self.gating(F.gelu(self.projection_in(self.norm(x)))))
+
+
+class SpatialMoe(nn.Module):
+    """sMoE: the d channels in E chunks, chunk i mixed along the sequence by expert i (causal)."""
+
+    def __init__(self, num_experts, d, max_length):
+        super().__init__()
+        self.num_experts = num_experts
+        self.experts = SpatialProjection(num_experts, max_length, 0.0)
+
+    def forward(self, x):                                   # (B, T, d)
+        b, t, d = x.shape
+        chunks = x.reshape(b, t, self.num_experts, -1).permute(2, 0, 1, 3)        # (E, B, T, c)
+        return self.experts(chunks).permute(1, 2, 0, 3).reshape(b, t, d)
+
+
+class SparseAllMlpBlock(nn.Module):
+    """x + sMoE(LN(x)), then x + tMoE(LN(x)) (a dense FeedForward when there are no experts)."""
+
+    def __init__(self, c):
+        super().__init__()
+        d, length = c["width"], c["context_length"]
+        self.spatial_norm = nn.LayerNorm(d, eps=1e-5)
+        self.s_moe = SpatialMoe(c["token_mixing_experts"], d, length)
+        self.feature_norm = nn.LayerNorm(d, eps=1e-5)
+        experts = c["channel_mixing_experts"]
+        self.t_moe = moe_layer(c, experts, d, c["channel_mixing_hidden"]) if experts \
+            else FeedForward(d, c["channel_mixing_hidden"])
+
+    def forward(self, x):
+        x = x + self.s_moe(self.spatial_norm(x))
+        return x + self.t_moe(self.feature_norm(x))
+
+
+class Gmlp(nn.Module):
+    """gMLP / sMLP causal LM: token embedding, blocks, LayerNorm, tied or own output layer."""
+
+    def __init__(self, config):
+        super().__init__()
+        c = config
+        d, length = c["width"], c["context_length"]
+        self.token_embedding = nn.Embedding(c["vocab_size"], d)
+        first_sparse = c["num_blocks"] - c["num_sparse_blocks"]
+        self.blocks = nn.ModuleList(
+            SparseAllMlpBlock(c) if i >= first_sparse else
+            GmlpBlock(d, c["channel_mixing_hidden"], length) for i in range(c["num_blocks"]))
+        self.norm = nn.LayerNorm(d, eps=1e-5)
+        self.head = None if c["tied_embeddings"] else nn.Linear(d, c["vocab_size"], bias=False)
+
+    def forward(self, ids):                                 # (B, T) token ids
+        x = self.token_embedding(ids.long())
+        for block in self.blocks:
+            x = block(x)
+        x = self.norm(x)
+        return x @ self.token_embedding.weight.t() if self.head is None else self.head(x)
+
+
+# ---------------------------------------------------------------------------------------------
 # building and loading
 
 def build(metadata):
@@ -365,6 +473,8 @@ def build(metadata):
         c = json.loads(metadata["moelab.model"])
         if c["family"] in ("MIXER", "SPARSE_MLP"):
             return MlpMixer(c)
+        if c["family"] in ("GMLP", "SMLP"):
+            return Gmlp(c)
         raise ValueError(f"family {c['family']} has no PyTorch reference here yet")
     raise ValueError("no moelab.model or moelab.layer entry in the file's metadata")
 

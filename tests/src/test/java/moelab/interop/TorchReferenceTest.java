@@ -167,14 +167,21 @@ class TorchReferenceTest {
         }
     }
 
+    /**
+     * {@code name}'s model on a batch of 2: random images, or random token ids of 16 positions
+     * (shorter than the context, so the spatial matrices' top-left corner is used).
+     */
     private void assertModelMatches(String name, int seed) throws Exception {
         try (NDManager manager = seeded(seed)) {
             ModelConfig config = ModelConfig.byName(name);
             Block model = config.build();
             model.initialize(manager, DataType.FLOAT32, config.inputShape(2));
-            NDArray x = manager.randomNormal(config.inputShape(2));
-            NDArray dy = manager.randomNormal(new Shape(2, config.numClasses()));
-            assertMatchesPyTorch(model, ConfigMetadata.of(config), x, dy);
+            boolean lm = config.family().isLanguageModel();
+            NDArray x = lm
+                    ? manager.randomInteger(0, config.vocabSize(), new Shape(2, 16), DataType.INT64)
+                    : manager.randomNormal(config.inputShape(2));
+            Shape out = lm ? new Shape(2, 16, config.vocabSize()) : new Shape(2, config.numClasses());
+            assertMatchesPyTorch(model, ConfigMetadata.of(config), x, manager.randomNormal(out));
         }
     }
 
@@ -191,5 +198,15 @@ class TorchReferenceTest {
     @Test
     void mixerTinyMatchesPyTorch() throws Exception {
         assertModelMatches("mixer-tiny", 14);
+    }
+
+    @Test
+    void gmlpLmTinyMatchesPyTorch() throws Exception {
+        assertModelMatches("gmlp-lm-tiny", 15);
+    }
+
+    @Test
+    void smlpLmTinyMatchesPyTorch() throws Exception {
+        assertModelMatches("smlp-lm-tiny", 16);
     }
 }

@@ -1,6 +1,7 @@
 package moelab.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +71,29 @@ class TorchWeightsTest {
             }
             // stem, 2 dense blocks of 12, 2 sparse blocks of 22, norm and head
             assertEquals(2 + 2 * 12 + 2 * 22 + 4, names.size(), () -> "names: " + names.keySet());
+        }
+    }
+
+    @Test
+    void smlpLmTinyHasPyTorchNames() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Shape> names = shapes(model("smlp-lm-tiny", manager, 1));
+            Map<String, Shape> expected = new LinkedHashMap<>();
+            expected.put("token_embedding.weight", new Shape(256, 64)); // tied: no head.weight
+            expected.put("blocks.0.projection_in.weight", new Shape(574, 64));
+            expected.put("blocks.0.gating.norm.weight", new Shape(287));
+            expected.put("blocks.0.gating.spatial.weight", new Shape(1, 64, 64));
+            expected.put("blocks.0.gating.spatial.bias", new Shape(1, 64, 1));
+            expected.put("blocks.3.spatial_norm.weight", new Shape(64));
+            expected.put("blocks.3.s_moe.experts.weight", new Shape(4, 64, 64));
+            expected.put("blocks.3.t_moe.gate.weight", new Shape(4, 64));
+            expected.put("blocks.3.t_moe.experts.b1", new Shape(4, 287));
+            expected.put("norm.bias", new Shape(64));
+            for (var e : expected.entrySet()) {
+                assertEquals(e.getValue(), names.get(e.getKey()),
+                        () -> e.getKey() + " in " + names.keySet());
+            }
+            assertFalse(names.containsKey("head.weight"), () -> "tied model: " + names.keySet());
         }
     }
 

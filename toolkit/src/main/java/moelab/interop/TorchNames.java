@@ -16,6 +16,7 @@ import moelab.mixing.ChannelMixingMlp;
 import moelab.mixing.ChannelMixingMoe;
 import moelab.mixing.TokenMixingMlp;
 import moelab.mixing.TokenMixingMoe;
+import moelab.models.CausalLanguageModel;
 import moelab.moe.MoeLayer;
 
 /**
@@ -43,6 +44,12 @@ import moelab.moe.MoeLayer;
  *   <tr><td>LayerNorm {@code gamma}, {@code beta}</td><td>{@code weight}, {@code bias}</td></tr>
  *   <tr><td>DJL {@code Linear} {@code weight (out, in)}, {@code bias}</td>
  *       <td>same ({@code nn.Linear})</td></tr>
+ *   <tr><td>language model {@code tokenEmbedding (V, d)}</td>
+ *       <td>{@code token_embedding.weight} ({@code nn.Embedding}; the tied output layer reuses
+ *       it)</td></tr>
+ *   <tr><td>{@code SpatialProjection} {@code weight (H, L, L)}, {@code bias (H, L, 1)}</td>
+ *       <td>same names and shapes (gMLP's {@code gating.spatial}, sMLP's
+ *       {@code s_moe.experts})</td></tr>
  * </table>
  *
  * <p>So {@code sparse-mlp-tiny}'s block 2 holds {@code blocks.2.token_norm.weight},
@@ -50,8 +57,10 @@ import moelab.moe.MoeLayer;
  * {@code blocks.2.moe_s.gate.weight}, {@code blocks.2.moe_s.experts.w1}, ...,
  * {@code blocks.2.moe_c.experts.b2}, {@code blocks.2.re_representation2.patch_projection.bias};
  * the stem is {@code patch_embedding.projection.weight}, the end {@code norm.weight},
- * {@code head.weight}. A parameter shared by two blocks (tied embeddings) is listed once, under
- * its first name.
+ * {@code head.weight}. {@code smlp-lm-tiny}'s block 3 holds {@code blocks.3.spatial_norm.weight},
+ * {@code blocks.3.s_moe.experts.weight}, {@code blocks.3.feature_norm.bias},
+ * {@code blocks.3.t_moe.gate.weight}, {@code blocks.3.t_moe.experts.w1}, ... A parameter shared
+ * by two blocks is listed once, under its first name.
  */
 public final class TorchNames {
 
@@ -97,6 +106,8 @@ public final class TorchNames {
         String name = key;
         if (block instanceof LayerNorm) {
             name = key.equals("gamma") ? "weight" : key.equals("beta") ? "bias" : key;
+        } else if (block instanceof CausalLanguageModel) {
+            name = snakeCase(key) + ".weight"; // an nn.Embedding's table
         }
         return new TorchParameter(prefix + name, parameter, TorchParameter.Layout.SAME);
     }
