@@ -65,6 +65,14 @@ public record TorchParameter(String name, Parameter parameter, Layout layout) {
 
     /** The parameter's values in PyTorch layout, ready to store. */
     public StoredTensor toStored() {
-        return StoredTensor.of(name, layout.toTorch(parameter.getArray()));
+        NDArray array = parameter.getArray();
+        NDArray torch = layout.toTorch(array);
+        try {
+            return StoredTensor.of(name, torch);
+        } finally {
+            if (torch != array) {
+                torch.close(); // a transposed or squeezed copy, not the parameter
+            }
+        }
     }
 }
