@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,11 @@ class SafetensorsFormatTest {
         assertEquals(tiny(), SafetensorsFile.read(target));
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(target), files.toList());
+        }
+        if (Files.getFileStore(target).supportsFileAttributeView("posix")) {
+            assertEquals("rw-r--r--",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(target)),
+                    "an exported file is readable by others, like any other output");
         }
     }
 

@@ -16,8 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a {@link SafetensorsFile}: the header lists {@code __metadata__} first (when there is
@@ -27,11 +30,13 @@ import java.util.Map;
  *
  * <p>Writing is atomic: the bytes go to a temporary file in the target's directory, forced to
  * disk, then moved over the target, so a crash leaves the old file or the new one, never a torn
- * one.
+ * one. The file gets the permissions {@code rw-r--r--}.
  */
 public final class SafetensorsWriter {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final Set<PosixFilePermission> READABLE =
+            PosixFilePermissions.fromString("rw-r--r--");
 
     private SafetensorsWriter() {}
 
@@ -83,6 +88,9 @@ public final class SafetensorsWriter {
         try {
             Files.createDirectories(target.getParent());
             tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(tmp, READABLE); // a temp file starts owner-only
+            }
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
                     OutputStream out = Channels.newOutputStream(channel)) {
                 byte[] header = header(file);
