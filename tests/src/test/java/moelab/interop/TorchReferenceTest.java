@@ -178,9 +178,9 @@ class TorchReferenceTest {
             model.initialize(manager, DataType.FLOAT32, config.inputShape(2));
             boolean lm = config.family().isLanguageModel();
             NDArray x = lm
-                    ? manager.randomInteger(0, config.vocabSize(), new Shape(2, 16), DataType.INT64)
+                    ? manager.randomInteger(0, config.outputSize(), new Shape(2, 16), DataType.INT64)
                     : manager.randomNormal(config.inputShape(2));
-            Shape out = lm ? new Shape(2, 16, config.vocabSize()) : new Shape(2, config.numClasses());
+            Shape out = lm ? new Shape(2, 16, config.outputSize()) : new Shape(2, config.outputSize());
             assertMatchesPyTorch(model, ConfigMetadata.of(config), x, manager.randomNormal(out));
         }
     }

@@ -39,7 +39,7 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Checkpoint ckpt = Checkpoint.read(checkpoint);
-        ModelConfig config = ModelConfig.byName(ckpt.config().model());
+        ModelConfig config = ckpt.run().resolvedModel();
         Block model = config.build();
         try (NDManager manager = NDManager.newBaseManager()) {
             model.initialize(manager, DataType.FLOAT32, config.inputShape(1));

@@ -4,13 +4,22 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import moelab.models.ImageModelConfig;
+import moelab.models.ImagePart;
+import moelab.models.LanguageModelConfig;
+import moelab.models.LmPart;
+import moelab.models.MixerPart;
 import moelab.models.ModelConfig;
+import moelab.models.MoePart;
+import moelab.models.SmlpConfig;
+import moelab.models.SparseMlpConfig;
+import moelab.models.TransformerConfig;
+import moelab.models.TransformerMoeConfig;
 import moelab.routing.Priority;
 
 /**
  * The safetensors {@code __metadata__} entries that tell {@code bench/reference/moelab_torch.py}
- * what to build: {@code moelab.model} (a model configuration, JSON, snake-case keys mirroring
- * {@link ModelConfig}'s getters) or {@code moelab.layer} (one MoE layer and its top-k router).
+ * what to build: {@code moelab.model} (a model configuration, flat JSON with snake-case keys) or {@code moelab.layer} (one MoE layer and its top-k router).
  */
 public final class ConfigMetadata {
 
@@ -24,32 +33,59 @@ public final class ConfigMetadata {
 
     private ConfigMetadata() {}
 
-    /** {@code moelab.model}: the configuration {@code config} as JSON. */
+    /**
+     * {@code moelab.model}: the configuration {@code config} as flat JSON, one key per quantity of
+     * the paper ({@code width}, {@code num_blocks}, {@code top_k}, ...), so a PyTorch reader needs
+     * no knowledge of moelab's config records.
+     */
     public static Map<String, String> of(ModelConfig config) {
         JsonObject json = new JsonObject();
         json.addProperty("name", config.name());
         json.addProperty("family", config.family().name());
-        json.addProperty("image_size", config.imageSize());
-        json.addProperty("image_channels", config.imageChannels());
-        json.addProperty("patch_size", config.patchSize());
-        json.addProperty("num_classes", config.numClasses());
-        json.addProperty("vocab_size", config.vocabSize());
-        json.addProperty("context_length", config.contextLength());
-        json.addProperty("width", config.width());
-        json.addProperty("token_mixing_hidden", config.tokenMixingHidden());
-        json.addProperty("channel_mixing_hidden", config.channelMixingHidden());
-        json.addProperty("num_blocks", config.numBlocks());
-        json.addProperty("num_sparse_blocks", config.sparseBlockCount());
-        json.addProperty("token_mixing_experts", config.tokenMixingExperts());
-        json.addProperty("channel_mixing_experts", config.channelMixingExperts());
-        json.addProperty("top_k", config.topK());
-        json.addProperty("capacity_factor", config.capacityFactor());
-        json.addProperty("router", config.router().name());
-        json.addProperty("channel_moe_inside", config.channelMoeInside());
-        json.addProperty("re_representation", config.reRepresentation());
-        json.addProperty("num_heads", config.numHeads());
-        json.addProperty("tied_embeddings", config.tiedEmbeddings());
+        if (config instanceof ImageModelConfig image) {
+            addImage(json, image.image(), image.mixer());
+        } else if (config instanceof LanguageModelConfig lm) {
+            addLanguageModel(json, lm.lm());
+        }
+        MoePart moe = config.moe();
+        json.addProperty("num_sparse_blocks", moe.blocks());
+        json.addProperty("channel_mixing_experts", moe.experts());
+        json.addProperty("top_k", moe.topK());
+        json.addProperty("capacity_factor", moe.capacityFactor());
+        json.addProperty("router", moe.router().name());
+        if (config instanceof SparseMlpConfig sparse) {
+            json.addProperty("token_mixing_experts", sparse.tokenExperts());
+            json.addProperty("re_representation", sparse.reRepresentation());
+            json.addProperty("channel_moe_inside", sparse.channelMoeInside());
+        } else if (config instanceof SmlpConfig smlp) {
+            json.addProperty("token_mixing_experts", smlp.spatialExperts());
+        }
+        if (config instanceof TransformerConfig t) {
+            json.addProperty("num_heads", t.heads());
+        } else if (config instanceof TransformerMoeConfig t) {
+            json.addProperty("num_heads", t.heads());
+        }
         return entry(MODEL, json);
+    }
+
+    private static void addImage(JsonObject json, ImagePart image, MixerPart mixer) {
+        json.addProperty("image_size", image.imageSize());
+        json.addProperty("image_channels", image.imageChannels());
+        json.addProperty("patch_size", image.patchSize());
+        json.addProperty("num_classes", image.numClasses());
+        json.addProperty("width", mixer.width());
+        json.addProperty("token_mixing_hidden", mixer.tokenHidden());
+        json.addProperty("channel_mixing_hidden", mixer.channelHidden());
+        json.addProperty("num_blocks", mixer.blocks());
+    }
+
+    private static void addLanguageModel(JsonObject json, LmPart lm) {
+        json.addProperty("vocab_size", lm.vocabSize());
+        json.addProperty("context_length", lm.contextLength());
+        json.addProperty("width", lm.width());
+        json.addProperty("channel_mixing_hidden", lm.hidden());
+        json.addProperty("num_blocks", lm.blocks());
+        json.addProperty("tied_embeddings", lm.tiedEmbeddings());
     }
 
     /**

@@ -4,23 +4,13 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
+import moelab.files.RunFiles;
 
 /**
  * Writes a {@link SafetensorsFile}: the header lists {@code __metadata__} first (when there is
@@ -28,15 +18,13 @@ import java.util.Set;
  * to a multiple of 8 bytes, as the reference implementation does, so every tensor starts 8-byte
  * aligned in the file.
  *
- * <p>Writing is atomic: the bytes go to a temporary file in the target's directory, forced to
- * disk, then moved over the target, so a crash leaves the old file or the new one, never a torn
- * one. The file gets the permissions {@code rw-r--r--}.
+ * <p>Writing is atomic ({@link RunFiles#writeAtomically}): a crash leaves the old file or the new
+ * one, never a torn one; the file gets the mode of every file a run writes, {@value
+ * RunFiles#MODE}.
  */
 public final class SafetensorsWriter {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-    private static final Set<PosixFilePermission> READABLE =
-            PosixFilePermissions.fromString("rw-r--r--");
 
     private SafetensorsWriter() {}
 
@@ -80,47 +68,19 @@ public final class SafetensorsWriter {
      * Writes {@code file} atomically to {@code path} (parent directories are created).
      *
      * @return {@code path}
-     * @throws UncheckedIOException when it cannot be written; an existing file is then untouched
+     * @throws java.io.UncheckedIOException when it cannot be written; an existing file is then
+     *     untouched
      */
     public static Path write(Path path, SafetensorsFile file) {
-        Path target = path.toAbsolutePath();
-        Path tmp = null;
-        try {
-            Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
-            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(tmp, READABLE); // a temp file starts owner-only
+        byte[] header = header(file);
+        RunFiles.writeAtomically(path, out -> {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(header.length).array());
+            out.write(header);
+            for (StoredTensor t : file.tensors()) {
+                out.write(t.data());
             }
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                    OutputStream out = Channels.newOutputStream(channel)) {
-                byte[] header = header(file);
-                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-                        .putLong(header.length).array());
-                out.write(header);
-                for (StoredTensor t : file.tensors()) {
-                    out.write(t.data());
-                }
-                out.flush();
-                channel.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-            return path;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write safetensors file " + path, e);
-        } finally {
-            deleteQuietly(tmp);
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp != null) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the temporary file stays behind; the target is untouched
-            }
-        }
+        });
+        return path;
     }
 }
