@@ -83,11 +83,17 @@ public abstract class GeluMlp extends AbstractBlock {
      */
     protected NDArray mlp(ParameterStore store, NDArray x, boolean training) {
         var device = x.getDevice();
-        NDArray h = x.matMul(store.getValue(w1, device, training))
-                .add(store.getValue(b1, device, training)); // (..., h)
-        h = Activation.gelu(h);
-        return h.matMul(store.getValue(w2, device, training))
-                .add(store.getValue(b2, device, training)); // (..., d)
+        return mlp(x, store.getValue(w1, device, training), store.getValue(b1, device, training),
+                store.getValue(w2, device, training), store.getValue(b2, device, training));
+    }
+
+    /**
+     * {@code GELU(x W1 + b1) W2 + b2} with the given weights: {@code (..., d) → (..., d)}, the
+     * leading axes of {@code x} and the weights broadcast as in {@link NDArray#matMul}.
+     */
+    protected static NDArray mlp(NDArray x, NDArray w1, NDArray b1, NDArray w2, NDArray b2) {
+        NDArray h = Activation.gelu(x.matMul(w1).add(b1)); // (..., h)
+        return h.matMul(w2).add(b2); // (..., d)
     }
 
     @Override
