@@ -57,7 +57,7 @@ public final class SortedExperts {
         long n = (long) tokens * slots;
         NDArray key = sortKey(routing, manager); // (N): expert of each kept assignment, else E
         NDArray order = key.mul(n).add(manager.arange(0, n, 1, DataType.INT64)).argSort(); // (N)
-        NDList groups = key.get(order).unique(0, true, false, true); // experts present, counts
+        NDList groups = key.unique(null, true, false, true); // experts present (sorted), counts
         long[] expertIds = groups.get(0).toLongArray();
         long[] counts = groups.get(groups.size() - 1).toLongArray(); // (values, [inverse], counts)
         int present = expertIds[expertIds.length - 1] == routing.numExperts()
