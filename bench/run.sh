@@ -4,9 +4,10 @@
 #   bench/run.sh [--quick] [--out DIR] [-- JMH_ARGS...]
 #
 # Steps: build the bench module (tests skipped), record the machine, run all JMH benchmarks
-# (layer forward+backward, router, dispatch+combine, training step), the memory probe and the
-# PyTorch reference script (skipped with a note when /usr/bin/python3 has no torch), then write
-# DIR/results.csv and DIR/results.md (default DIR: bench/results). 2 threads everywhere.
+# (layer forward+backward, router, dispatch+combine, training step), the paired MoE/dense ratios,
+# the step profile, the memory probe and the PyTorch reference script (skipped with a note when
+# /usr/bin/python3 has no torch), then write DIR/results.csv and DIR/results.md (default DIR:
+# bench/results). 2 threads everywhere. About 20 minutes on 2 cores.
 # --quick: E = 8 layer cases only, one short iteration each (checks the pipeline, not a figure).
 set -euo pipefail
 
@@ -58,14 +59,31 @@ if [[ $QUICK == 1 ]]; then
 fi
 echo "bench: JMH"
 java -cp "$CP" org.openjdk.jmh.Main -rf json -rff "$OUT/jmh.json" "${JMH_ARGS[@]}" \
-  2>&1 | grep -v -E '^\[main\] (INFO|WARN)' | tee "$OUT/jmh.log"
+  2>&1 | grep --line-buffered -v -E '^\[main\] (INFO|WARN)' | tee "$OUT/jmh.log"
 echo "load average after JMH: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
+
+echo "bench: paired ratios"
+PAIRED_CASES=()
+for e in 1 4 8 16 64; do  # top-1 (the targets), both capacity modes and executions
+  for cf in cf1.25 dropless; do
+    for x in padded sorted; do PAIRED_CASES+=("moe-E$e-k1-$cf-$x"); done
+  done
+done
+[[ $QUICK == 1 ]] && PAIRED_CASES=(moe-E8-k1-cf1.25-padded moe-E8-k1-cf1.25-sorted)
+java "${JAVA_OPTS[@]}" -cp "$CP" moelab.bench.PairedRatio "$OUT/paired.csv" 5 "${PAIRED_CASES[@]}" \
+  2>&1 | grep --line-buffered -v -E '^\[main\] (INFO|WARN)'
+
+echo "bench: where the time goes"
+java "${JAVA_OPTS[@]}" -cp "$CP" moelab.bench.LayerProfile 10 moe-E1-k1-cf1.25-sorted \
+  moe-E8-k1-cf1.25-sorted moe-E64-k1-cf1.25-sorted moe-E8-k1-cf1.25-padded \
+  moe-E8-k2-cf1.25-sorted 2>&1 | grep --line-buffered -v -E '^\[main\] (INFO|WARN)' \
+  | tee "$OUT/profile.txt"
 
 echo "bench: memory"
 MEMORY_CASES=()
 [[ $QUICK == 1 ]] && MEMORY_CASES=(dense-k1 moe-E8-k1-cf1.25-padded moe-E8-k1-cf1.25-sorted)
 MALLOC_MMAP_THRESHOLD_=65536 java "${JAVA_OPTS[@]}" -cp "$CP" moelab.bench.LayerMemory \
-  "$OUT/memory.csv" "${MEMORY_CASES[@]}" 2>&1 | grep -v -E '^\[main\] (INFO|WARN)'
+  "$OUT/memory.csv" "${MEMORY_CASES[@]}" 2>&1 | grep --line-buffered -v -E '^\[main\] (INFO|WARN)'
 
 echo "bench: PyTorch reference"
 if "$PYTHON" -c 'import torch' 2>/dev/null; then
@@ -77,6 +95,6 @@ else
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 
-java -cp "$CP" moelab.bench.Report "$OUT/jmh.json" "$OUT/torch.csv" "$OUT/memory.csv" "$OUT" \
-  > /dev/null
+java -cp "$CP" moelab.bench.Report "$OUT/jmh.json" "$OUT/torch.csv" "$OUT/memory.csv" \
+  "$OUT/paired.csv" "$OUT" > /dev/null
 echo "bench: wrote $OUT/results.csv and $OUT/results.md"

@@ -30,7 +30,7 @@ EXPERTS = [1, 4, 8, 16, 64]
 THREADS = 2
 
 
-def timed(fn, min_reps=3, max_reps=7, budget_s=2.0):
+def timed(fn, min_reps=3, max_reps=5, budget_s=1.5):
     """Median milliseconds of fn() after one warm-up call."""
     fn()
     times = []

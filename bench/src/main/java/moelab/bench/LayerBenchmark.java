@@ -36,8 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Dai.djl.pytorch.num_threads=2",
         "-Dai.djl.pytorch.num_interop_threads=1"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1500, timeUnit = TimeUnit.MILLISECONDS)
 public class LayerBenchmark {
 
     /** The layer, see {@link LayerCase#parse}. */

@@ -17,7 +17,8 @@ import tech.tablesaw.api.Table;
  * {@code dense-k2}); the router's and dispatch + combine's is moelab's dense forward + backward
  * of the same k; a training step's is the dense model it is compared with.
  *
- * <p>Usage: {@code Report JMH.json TORCH.csv MEMORY.csv OUT_DIR} (a missing file is skipped).
+ * <p>Usage: {@code Report JMH.json TORCH.csv MEMORY.csv PAIRED.csv OUT_DIR} (a missing file is
+ * skipped).
  */
 public final class Report {
 
@@ -34,7 +35,7 @@ public final class Report {
         if (Files.exists(Path.of(args[1]))) {
             Results.addTorch(all, Path.of(args[1]));
         }
-        Path out = Path.of(args[3]);
+        Path out = Path.of(args[4]);
         DoubleColumn ratio = DoubleColumn.create("ratio");
         for (int r = 0; r < all.rowCount(); r++) {
             ratio.append(all.doubleColumn("ms").get(r) / baseline(all, all.stringColumn("section")
@@ -43,8 +44,11 @@ public final class Report {
         all.addColumns(ratio);
         all.write().csv(out.resolve("results.csv").toFile());
         StringBuilder md = new StringBuilder();
-        md.append(layerTables(all)).append(targets(all)).append(routerTable(all))
-                .append(trainTable(all));
+        md.append(layerTables(all)).append(targets(all));
+        if (Files.exists(Path.of(args[3]))) {
+            md.append(pairedTable(Path.of(args[3])));
+        }
+        md.append(routerTable(all)).append(trainTable(all));
         if (Files.exists(Path.of(args[2]))) {
             md.append(memoryTable(Path.of(args[2])));
         }
@@ -187,6 +191,21 @@ public final class Report {
             }
         }
         return "### Training step (batch 64, forward + loss + backward + AdamW)\n\n"
+                + Markdown.of(t) + '\n';
+    }
+
+    private static String pairedTable(Path csv) throws IOException {
+        Table raw = Table.read().csv(csv.toFile());
+        Table t = Table.create("paired", StringColumn.create("case"),
+                StringColumn.create("dense ms (median)"), StringColumn.create("MoE ms (median)"),
+                StringColumn.create("MoE / dense"));
+        for (int r = 0; r < raw.rowCount(); r++) {
+            t.stringColumn(0).append(raw.stringColumn("case").get(r));
+            t.stringColumn(1).append(raw.column("dense_ms").getString(r));
+            t.stringColumn(2).append(raw.column("moe_ms").getString(r));
+            t.stringColumn(3).append(times(raw.doubleColumn("ratio").get(r)));
+        }
+        return "### Paired ratios (dense and MoE passes alternated, ratio of medians)\n\n"
                 + Markdown.of(t) + '\n';
     }
 

@@ -62,6 +62,11 @@ class SortedExpertsTest {
     }
 
     @Test
+    void oneExpertNeedsNoSort() {
+        assertSame(bothPaths(() -> new SwitchRouter(0), 1, 6, 4), "Switch top-1, E=1, T=6");
+    }
+
+    @Test
     void layerReportsItsExecutionAndRefusesNone() {
         MoeLayer layer = MoeLayer.builder().setNumExperts(2).setModelDim(3).setHiddenDim(4)
                 .setRouter(new SwitchRouter(0)).optExecution(ExpertExecution.SORTED).build();

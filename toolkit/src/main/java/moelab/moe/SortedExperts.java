@@ -56,7 +56,6 @@ public final class SortedExperts {
         int slots = routing.slots();
         long n = (long) tokens * slots;
         NDArray key = sortKey(routing, manager); // (N): expert of each kept assignment, else E
-        NDArray order = key.mul(n).add(manager.arange(0, n, 1, DataType.INT64)).argSort(); // (N)
         NDList groups = key.unique(null, true, false, true); // experts present (sorted), counts
         long[] expertIds = groups.get(0).toLongArray();
         long[] counts = groups.get(groups.size() - 1).toLongArray(); // (values, [inverse], counts)
@@ -65,19 +64,23 @@ public final class SortedExperts {
         if (present == 0) { // every slot dropped or unused: only the residual carries the items
             return manager.zeros(new Shape(tokens, d), items.getDataType());
         }
-        long kept = 0;
-        long[] splits = new long[Math.max(present - 1, 0)];
-        for (int g = 0; g < present; g++) {
-            kept += counts[g];
-            if (g < present - 1) {
-                splits[g] = kept;
-            }
+        if (present == 1 && counts[0] == n && slots == 1) {
+            // one expert holds every item, in item order: the sort is the identity
+            NDArray out = experts.forwardEach(store, new NDList(items), new long[] {expertIds[0]},
+                    training).head(); // (T, d)
+            return out.mul(routing.weights()); // (T, d) · (T, 1)
         }
+        NDArray order = key.mul(n).add(manager.arange(0, n, 1, DataType.INT64)).argSort(); // (N)
+        long[] ends = new long[present]; // end of each present expert's slice in the sorted rows
+        for (int g = 0; g < present; g++) {
+            ends[g] = (g == 0 ? 0 : ends[g - 1]) + counts[g];
+        }
+        long kept = ends[present - 1];
         NDArray tokenOf = manager.arange(0, tokens, 1, DataType.INT64).reshape(tokens, 1)
                 .repeat(1, slots).reshape(-1); // (N): the item of each assignment
-        NDArray keptOrder = order.get("0:" + kept); // (K)
-        NDArray sorted = items.get(tokenOf.get(keptOrder)); // (K, d)
-        NDList outputs = experts.forwardEach(store, sorted.split(splits, 0),
+        NDArray sorted = items.get(tokenOf.get(order.get("0:" + kept))); // (K, d)
+        NDList outputs = experts.forwardEach(store,
+                sorted.split(Arrays.copyOf(ends, present - 1), 0),
                 Arrays.copyOf(expertIds, present), training);
         NDArray joined = outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs); // (K, d)
         joined = joined.concat(manager.zeros(new Shape(1, d), items.getDataType())); // (K + 1, d)
