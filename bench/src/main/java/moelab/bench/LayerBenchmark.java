@@ -12,12 +12,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -32,13 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * run routes the same tokens.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.pytorch.num_threads=2",
-        "-Dai.djl.pytorch.num_interop_threads=1"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1500, timeUnit = TimeUnit.MILLISECONDS)
-public class LayerBenchmark {
+public class LayerBenchmark extends CpuBenchmark {
 
     /** The layer, see {@link LayerCase#parse}. */
     @Param({

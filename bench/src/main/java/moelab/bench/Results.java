@@ -38,8 +38,8 @@ final class Results {
                     .getAsString();
             double ms = run.getAsJsonObject("primaryMetric").get("score").getAsDouble();
             String section = benchmark.contains("LayerBenchmark") ? "layer"
-                    : benchmark.contains("RouterBenchmark") ? "router"
-                    : benchmark.contains("DispatchCombine") ? "dispatch" : "train";
+                    : benchmark.endsWith(".route") ? "router"
+                    : benchmark.endsWith(".dispatchCombine") ? "dispatch" : "train";
             String name = param;
             String source = "moelab";
             if (section.equals("layer") && param.startsWith("moe-")) {

@@ -12,17 +12,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.util.concurrent.TimeUnit;
 import moelab.models.ModelConfig;
 import moelab.train.AdamW;
 import moelab.train.MoeObjective;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -38,13 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * clipping and checkpoints).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.pytorch.num_threads=2",
-        "-Dai.djl.pytorch.num_interop_threads=1"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-public class TrainStepBenchmark {
+public class TrainStepBenchmark extends CpuBenchmark {
 
     private static final int BATCH = 64;
 

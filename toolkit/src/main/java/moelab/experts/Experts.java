@@ -4,9 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -85,22 +83,11 @@ public final class Experts extends GeluMlp {
                 throw new IllegalArgumentException("block " + i + " is for expert " + e
                         + ", outside 0.." + (numExperts - 1));
             }
-            outputs.add(expertMlp(rows.get(i), perExpert[0].get(e), perExpert[1].get(e),
-                    perExpert[2].get(e), perExpert[3].get(e)));
+            outputs.add(mlp(rows.get(i), perExpert[0].get(e).squeeze(0), // W1_e: (d, h)
+                    perExpert[1].get(e).reshape(-1), perExpert[2].get(e).squeeze(0),
+                    perExpert[3].get(e).reshape(-1))); // (n_i, d)
         }
         return outputs;
-    }
-
-    /**
-     * {@code GELU(x W1_e + b1_e) W2_e + b2_e} for one expert's rows {@code x: (n, d)}, given its
-     * weights with the expert axis kept ({@code W1_e: (1, d, h)}, {@code b1_e: (1, 1, h)}, ...):
-     * each layer is one fused multiply-add ({@code linear}, PyTorch's addmm) instead of a matmul
-     * and a broadcast add, fewer operations per expert when E small products run one by one.
-     */
-    private static NDArray expertMlp(NDArray x, NDArray w1, NDArray b1, NDArray w2, NDArray b2) {
-        NDArray h = Linear.linear(x, w1.squeeze(0).transpose(), b1.reshape(-1)).head(); // (n, h)
-        return Linear.linear(Activation.gelu(h), w2.squeeze(0).transpose(), b2.reshape(-1))
-                .head(); // (n, d)
     }
 
     @Override
