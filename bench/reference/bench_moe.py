@@ -47,7 +47,10 @@ def timed(fn, min_reps=3, max_reps=5, budget_s=1.5, slow_s=2.0):
 
 
 def mlp(x, w1, b1, w2, b2):
-    """GELU(x W1 + b1) W2 + b2, batched over leading axes."""
+    """GELU(x W1 + b1) W2 + b2: fused multiply-adds (addmm) for one MLP's weights, as moelab's
+    GeluMlp does; batched matmul and add for stacked (E, d, h) weights."""
+    if w1.dim() == 2:
+        return F.linear(F.gelu(F.linear(x, w1.t(), b1.reshape(-1))), w2.t(), b2.reshape(-1))
     return torch.matmul(F.gelu(torch.matmul(x, w1) + b1), w2) + b2
 
 
