@@ -38,6 +38,9 @@ echo "bench: building (./mvnw -B -q package -pl bench -am, tests skipped)"
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")"
 JAVA_OPTS=(-Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1)
+# DJL's start-up lines, and the errors a routing logs when its manager closes after an NDScope
+# has freed its indices (harmless for the figures), are left out of the logs.
+quiet() { grep --line-buffered -v -E '^\[main\] (INFO|WARN)|Resource close failed|^java.lang.IllegalStateException: Native resource|^[[:space:]]+at '; }
 
 machine() {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -59,7 +62,7 @@ if [[ $QUICK == 1 ]]; then
 fi
 echo "bench: JMH"
 java -cp "$CP" org.openjdk.jmh.Main -rf json -rff "$OUT/jmh.json" "${JMH_ARGS[@]}" \
-  2>&1 | grep --line-buffered -v -E '^\[main\] (INFO|WARN)' | tee "$OUT/jmh.log"
+  2>&1 | quiet | tee "$OUT/jmh.log"
 echo "load average after JMH: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 
 echo "bench: paired ratios"
@@ -71,19 +74,19 @@ for e in 1 4 8 16 64; do  # top-1 (the issue's targets), both capacity modes and
 done
 [[ $QUICK == 1 ]] && PAIRED_CASES=(moe-E8-k1-cf1.25-padded moe-E8-k1-cf1.25-sorted)
 java "${JAVA_OPTS[@]}" -cp "$CP" moelab.bench.PairedRatio "$OUT/paired.csv" 5 "${PAIRED_CASES[@]}" \
-  2>&1 | grep --line-buffered -v -E '^\[main\] (INFO|WARN)'
+  2>&1 | quiet
 
 echo "bench: where the time goes"
 java "${JAVA_OPTS[@]}" -cp "$CP" moelab.bench.LayerProfile 10 moe-E1-k1-cf1.25-sorted \
   moe-E8-k1-cf1.25-sorted moe-E64-k1-cf1.25-sorted moe-E8-k1-cf1.25-padded \
-  moe-E8-k2-cf1.25-sorted 2>&1 | grep --line-buffered -v -E '^\[main\] (INFO|WARN)' \
+  moe-E8-k2-cf1.25-sorted 2>&1 | quiet \
   | tee "$OUT/profile.txt"
 
 echo "bench: memory"
 MEMORY_CASES=()
 [[ $QUICK == 1 ]] && MEMORY_CASES=(dense-k1 moe-E8-k1-cf1.25-padded moe-E8-k1-cf1.25-sorted)
 MALLOC_MMAP_THRESHOLD_=65536 java "${JAVA_OPTS[@]}" -cp "$CP" moelab.bench.LayerMemory \
-  "$OUT/memory.csv" "${MEMORY_CASES[@]}" 2>&1 | grep --line-buffered -v -E '^\[main\] (INFO|WARN)'
+  "$OUT/memory.csv" "${MEMORY_CASES[@]}" 2>&1 | quiet
 
 echo "bench: PyTorch reference"
 if "$PYTHON" -c 'import torch' 2>/dev/null; then
