@@ -75,7 +75,8 @@ public final class Experts extends GeluMlp {
         Parameter[] weights = weights();
         NDList[] perExpert = new NDList[weights.length]; // W1, b1, W2, b2, each split into E
         for (int i = 0; i < weights.length; i++) {
-            perExpert[i] = store.getValue(weights[i], device, training).split(numExperts, 0);
+            NDArray w = store.getValue(weights[i], device, training);
+            perExpert[i] = numExperts == 1 ? new NDList(w) : w.split(numExperts, 0);
         }
         for (int i = 0; i < experts.length; i++) {
             int e = Math.toIntExact(experts[i]);
