@@ -44,9 +44,10 @@ public final class Report {
         all.addColumns(ratio);
         all.write().csv(out.resolve("results.csv").toFile());
         StringBuilder md = new StringBuilder();
-        md.append(layerTables(all)).append(targets(all));
-        if (Files.exists(Path.of(args[3]))) {
-            md.append(pairedTable(Path.of(args[3])));
+        Table paired = Files.exists(Path.of(args[3])) ? Table.read().csv(args[3]) : null;
+        md.append(layerTables(all)).append(targets(all, paired));
+        if (paired != null) {
+            md.append(pairedTable(paired));
         }
         md.append(routerTable(all)).append(trainTable(all));
         if (Files.exists(Path.of(args[2]))) {
@@ -115,7 +116,7 @@ public final class Report {
     }
 
     /** The targets for the sorted execution, per routing variant. */
-    private static String targets(Table all) {
+    private static String targets(Table all, Table paired) {
         Table t = Table.create("targets", StringColumn.create("target"));
         String[] variants = {"k1-cf1.25", "k1-dropless", "k2-cf1.25", "k2-dropless"};
         for (String v : variants) {
@@ -129,24 +130,47 @@ public final class Report {
         for (String v : variants) {
             String sorted = "moelab-sorted";
             List<String> cells = new ArrayList<>();
-            cells.add(verdict(ratio(all, "moe-E1-" + v, sorted), 1.05));
-            cells.add(verdict(ratio(all, "moe-E8-" + v, sorted), 1.25));
+            cells.add(verdict(ratio(all, "moe-E1-" + v, sorted), 1.05)
+                    + pairedNote(paired, "moe-E1-" + v + "-sorted", 1));
+            cells.add(verdict(ratio(all, "moe-E8-" + v, sorted), 1.25)
+                    + pairedNote(paired, "moe-E8-" + v + "-sorted", 1));
             cells.add(verdict(Results.ms(all, "layer", "moe-E64-" + v, sorted)
-                    / Results.ms(all, "layer", "moe-E4-" + v, sorted), 1.5));
+                    / Results.ms(all, "layer", "moe-E4-" + v, sorted), 1.5)
+                    + pairedNote(paired, "moe-E64-" + v + "-sorted", pairedRatio(paired,
+                            "moe-E4-" + v + "-sorted")));
             List<String> above = new ArrayList<>();
+            int compared = 0;
             for (int e : EXPERTS) {
                 String name = "moe-E" + e + "-" + v;
                 double ours = ratio(all, name, sorted);
                 double torch = ratio(all, name, "torch-sortbmm");
-                if (!Double.isNaN(torch) && !(ours <= torch)) {
-                    above.add("E=" + e + " " + times(ours) + " vs " + times(torch));
+                if (!Double.isNaN(torch)) {
+                    compared++;
+                    if (!(ours <= torch)) {
+                        above.add("E=" + e + " " + times(ours) + " vs " + times(torch));
+                    }
                 }
             }
-            cells.add(above.isEmpty() ? "met" : "missed: " + String.join("; ", above));
+            cells.add(compared == 0 ? "not run" : above.isEmpty() ? "met at " + compared + " E"
+                    : "missed: " + String.join("; ", above));
             cells.forEach(t.stringColumn(v)::append);
         }
-        return "### Targets (sorted execution; a cell holds the measured ratio)\n\n"
+        return "### Targets (sorted execution; JMH ratio, and the paired ratio where measured)\n\n"
                 + Markdown.of(t) + '\n';
+    }
+
+    /** " (paired 1.02×)": the paired ratio of a case divided by {@code per}, when measured. */
+    private static String pairedNote(Table paired, String name, double per) {
+        double r = pairedRatio(paired, name) / per;
+        return Double.isNaN(r) ? "" : " (paired " + times(r) + ")";
+    }
+
+    private static double pairedRatio(Table paired, String name) {
+        if (paired == null) {
+            return Double.NaN;
+        }
+        Table hit = paired.where(paired.stringColumn("case").isEqualTo(name));
+        return hit.rowCount() == 0 ? Double.NaN : hit.doubleColumn("ratio").get(0);
     }
 
     private static String verdict(double value, double limit) {
@@ -194,8 +218,7 @@ public final class Report {
                 + Markdown.of(t) + '\n';
     }
 
-    private static String pairedTable(Path csv) throws IOException {
-        Table raw = Table.read().csv(csv.toFile());
+    private static String pairedTable(Table raw) {
         Table t = Table.create("paired", StringColumn.create("case"),
                 StringColumn.create("dense ms (median)"), StringColumn.create("MoE ms (median)"),
                 StringColumn.create("MoE / dense"));
