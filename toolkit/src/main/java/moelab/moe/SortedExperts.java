@@ -55,7 +55,7 @@ public final class SortedExperts {
         NDManager manager = items.getManager();
         int slots = routing.slots();
         long n = (long) tokens * slots;
-        NDArray key = sortKey(routing, manager); // (N): expert of each kept assignment, else E
+        NDArray key = sortKey(routing); // (N): expert of each kept assignment, else E
         NDList groups = key.unique(null, true, false, true); // experts present (sorted), counts
         long[] expertIds = groups.get(0).toLongArray();
         long[] counts = groups.get(groups.size() - 1).toLongArray(); // (values, [inverse], counts)
@@ -93,9 +93,9 @@ public final class SortedExperts {
      * {@code (N)} int64: the expert of each kept assignment (item-major, {@code i = t · S + s}),
      * {@code E} for a dropped or unused slot.
      */
-    static NDArray sortKey(Routing routing, NDManager manager) {
-        NDArray expert = manager.create(routing.experts()).toType(DataType.INT64, false); // (T, S)
-        NDArray kept = manager.create(routing.positions()).gte(0); // (T, S)
+    static NDArray sortKey(Routing routing) {
+        NDArray expert = routing.expertIndex(); // (T, S) int64, -1 unused
+        NDArray kept = routing.positionIndex().gte(0); // (T, S)
         NDArray none = expert.zerosLike().add(routing.numExperts());
         return NDArrays.where(kept, expert, none).reshape(-1);
     }
