@@ -1,8 +1,10 @@
 package moelab.experts;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -14,6 +16,9 @@ import ai.djl.util.PairList;
  *
  * <p>Input {@code (E, C, d)}: row block e is expert e's buffer of C dispatched items. Output
  * {@code (E, C, d)}. Parameters {@code E (2 d h + h + d)}.
+ *
+ * <p>{@link #forwardEach} runs chosen experts on row blocks of any length instead (the sorted,
+ * unpadded path of {@link moelab.moe.SortedExperts}): same weights, same function.
  */
 public final class Experts extends GeluMlp {
 
@@ -44,6 +49,46 @@ public final class Experts extends GeluMlp {
                     + ", C, " + inputDim() + "), got " + x.getShape());
         }
         return new NDList(mlp(store, x, training)); // (E, C, d)
+    }
+
+    /**
+     * Runs expert {@code experts[i]} on {@code rows.get(i)}, each on its own: {@code (n_i, d) →
+     * (n_i, d)}. The weights are split along the expert axis once (one split per weight, so the
+     * backward pass writes each weight's gradient in one piece, zero for experts not run).
+     *
+     * @param store the parameter store
+     * @param rows one {@code (n_i, d)} block per entry of {@code experts}
+     * @param experts the expert index of each block, each in {@code [0, E)}
+     * @param training whether this is a training pass
+     * @return the {@code (n_i, d)} outputs, in the order of {@code rows}
+     */
+    public NDList forwardEach(ParameterStore store, NDList rows, long[] experts, boolean training) {
+        if (rows.size() != experts.length) {
+            throw new IllegalArgumentException(rows.size() + " row blocks for "
+                    + experts.length + " expert indices; give one expert index per block");
+        }
+        NDList outputs = new NDList(rows.size());
+        if (rows.isEmpty()) {
+            return outputs;
+        }
+        Device device = rows.head().getDevice();
+        Parameter[] weights = weights();
+        NDList[] perExpert = new NDList[weights.length]; // W1, b1, W2, b2, each split into E
+        for (int i = 0; i < weights.length; i++) {
+            NDArray w = store.getValue(weights[i], device, training);
+            perExpert[i] = numExperts == 1 ? new NDList(w) : w.split(numExperts, 0);
+        }
+        for (int i = 0; i < experts.length; i++) {
+            int e = Math.toIntExact(experts[i]);
+            if (e < 0 || e >= numExperts) {
+                throw new IllegalArgumentException("block " + i + " is for expert " + e
+                        + ", outside 0.." + (numExperts - 1));
+            }
+            outputs.add(mlp(rows.get(i), perExpert[0].get(e).squeeze(0), // W1_e: (d, h)
+                    perExpert[1].get(e).reshape(-1), perExpert[2].get(e).squeeze(0),
+                    perExpert[3].get(e).reshape(-1))); // (n_i, d)
+        }
+        return outputs;
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 
@@ -83,11 +84,23 @@ public abstract class GeluMlp extends AbstractBlock {
      */
     protected NDArray mlp(ParameterStore store, NDArray x, boolean training) {
         var device = x.getDevice();
-        NDArray h = x.matMul(store.getValue(w1, device, training))
-                .add(store.getValue(b1, device, training)); // (..., h)
-        h = Activation.gelu(h);
-        return h.matMul(store.getValue(w2, device, training))
-                .add(store.getValue(b2, device, training)); // (..., d)
+        return mlp(x, store.getValue(w1, device, training), store.getValue(b1, device, training),
+                store.getValue(w2, device, training), store.getValue(b2, device, training));
+    }
+
+    /**
+     * {@code GELU(x W1 + b1) W2 + b2} with the given weights: {@code (..., d) → (..., d)}. With
+     * one MLP's weights ({@code W1: (d, h)}, {@code b1: (h)}) each layer is one fused
+     * multiply-add ({@code linear}, PyTorch's addmm); with a leading expert axis
+     * ({@code W1: (E, d, h)}, {@code b1: (E, 1, h)}) a batched matmul and a broadcast add.
+     */
+    protected static NDArray mlp(NDArray x, NDArray w1, NDArray b1, NDArray w2, NDArray b2) {
+        if (w1.getShape().dimension() == 2) {
+            NDArray h = Activation.gelu(Linear.linear(x, w1.transpose(), b1).head()); // (..., h)
+            return Linear.linear(h, w2.transpose(), b2).head(); // (..., d)
+        }
+        NDArray h = Activation.gelu(x.matMul(w1).add(b1)); // (E, C, h)
+        return h.matMul(w2).add(b2); // (E, C, d)
     }
 
     @Override

@@ -26,6 +26,9 @@ import moelab.routing.Routing;
  *   <li><b>combine</b>: outputs gathered back and weighted by the router ({@link Combine}).
  * </ol>
  *
+ * <p>With {@link ExpertExecution#SORTED} steps 2–4 run as {@link SortedExperts} instead: each
+ * expert multiplies only the rows that hold its tokens, no padded buffers (same outputs).
+ *
  * <p>Input {@code (..., d)}: every leading position is one routed item; an optional second input
  * holds the token ids (same leading shape) for {@link moelab.routing.HashRouter}. Output has the
  * input's shape. Dropped items come out as zeros; the residual around the layer carries them.
@@ -39,6 +42,7 @@ public final class MoeLayer extends AbstractBlock implements MoeBlock {
     private final AuxLoss auxLoss;
     private final Parameter gate;
     private final Experts experts;
+    private final ExpertExecution execution;
     private Routing lastRouting;
     private NDArray lastAuxLoss;
 
@@ -47,6 +51,7 @@ public final class MoeLayer extends AbstractBlock implements MoeBlock {
         modelDim = builder.modelDim;
         router = builder.router;
         auxLoss = builder.auxLoss;
+        execution = builder.execution;
         gate = addParameter(Parameter.builder()
                 .setName("gate")
                 .setType(Parameter.Type.WEIGHT)
@@ -76,9 +81,14 @@ public final class MoeLayer extends AbstractBlock implements MoeBlock {
 
         NDArray logits = items.matMul(store.getValue(gate, device, training)); // (T, E)
         Routing routing = router.route(logits, tokenIds, training);
-        NDArray buffers = Dispatch.apply(items, routing); // (E, C, d)
-        NDArray outputs = experts.forward(store, new NDList(buffers), training).head(); // (E, C, d)
-        NDArray combined = Combine.apply(outputs, routing); // (T, d)
+        NDArray combined; // (T, d)
+        if (execution == ExpertExecution.SORTED) {
+            combined = SortedExperts.apply(items, routing, experts, store, training);
+        } else {
+            NDArray buffers = Dispatch.apply(items, routing); // (E, C, d)
+            NDArray outputs = experts.forward(store, new NDList(buffers), training).head();
+            combined = Combine.apply(outputs, routing); // (E, C, d) -> (T, d)
+        }
 
         lastRouting = routing;
         lastAuxLoss = auxLoss.compute(routing);
@@ -116,6 +126,11 @@ public final class MoeLayer extends AbstractBlock implements MoeBlock {
         return experts;
     }
 
+    /** How the experts run: padded buffers or sorted slices. */
+    public ExpertExecution execution() {
+        return execution;
+    }
+
     /** The gate weight {@code W_g}, {@code (d, E)}. */
     public Parameter gate() {
         return gate;
@@ -129,7 +144,8 @@ public final class MoeLayer extends AbstractBlock implements MoeBlock {
     @Override
     public String toString() {
         return "MoeLayer(E=" + numExperts + ", d=" + modelDim + ", h=" + experts.hiddenDim()
-                + ", router=" + router + ")";
+                + ", router=" + router + (execution == ExpertExecution.PADDED ? ""
+                : ", " + execution) + ")";
     }
 
     /** Builder: {@code setNumExperts}, {@code setModelDim}, {@code setHiddenDim} and {@code setRouter} are required. */
@@ -139,6 +155,7 @@ public final class MoeLayer extends AbstractBlock implements MoeBlock {
         private int hiddenDim;
         private Router router;
         private AuxLoss auxLoss = AuxLoss.none();
+        private ExpertExecution execution = ExpertExecution.PADDED;
 
         /** Number of experts {@code E}. */
         public Builder setNumExperts(int numExperts) {
@@ -167,6 +184,16 @@ public final class MoeLayer extends AbstractBlock implements MoeBlock {
         /** The auxiliary loss computed after each forward pass (default: none). */
         public Builder optAuxLoss(AuxLoss auxLoss) {
             this.auxLoss = auxLoss;
+            return this;
+        }
+
+        /** How the experts run (default {@link ExpertExecution#PADDED}). */
+        public Builder optExecution(ExpertExecution execution) {
+            if (execution == null) {
+                throw new IllegalArgumentException("execution is null; pass ExpertExecution.PADDED"
+                        + " (buffers, the default) or ExpertExecution.SORTED (only rows with tokens)");
+            }
+            this.execution = execution;
             return this;
         }
 
