@@ -40,7 +40,7 @@ CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")"
 JAVA_OPTS=(-Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1)
 # DJL's start-up lines, and the errors a routing logs when its manager closes after an NDScope
 # has freed its indices (harmless for the figures), are left out of the logs.
-quiet() { grep --line-buffered -v -E '^\[main\] (INFO|WARN)|Resource close failed|^java.lang.IllegalStateException: Native resource|^[[:space:]]+at '; }
+quiet() { grep --line-buffered -v -E '^\[main\] (INFO|WARN)'; }
 
 machine() {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"

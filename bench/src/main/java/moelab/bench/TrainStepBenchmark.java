@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import moelab.models.ModelConfig;
+import moelab.moe.AuxLosses;
 import moelab.train.AdamW;
 import moelab.train.MoeObjective;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -62,15 +63,15 @@ public class TrainStepBenchmark extends CpuBenchmark {
         block.initialize(manager, DataType.FLOAT32, shape);
         block.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(true));
         if (config.family().isLanguageModel()) {
-            NDArray tokens = manager.randomInteger(0, config.vocabSize(),
-                    new Shape(BATCH, config.contextLength() + 1), DataType.INT64);
+            NDArray tokens = manager.randomInteger(0, config.outputSize(),
+                    new Shape(BATCH, shape.get(1) + 1), DataType.INT64);
             input = tokens.get(":, :-1"); // (B, T)
             labels = tokens.get(":, 1:"); // (B, T): the next token
         } else {
             input = manager.randomUniform(0f, 1f, shape); // (B, C, H, W)
-            labels = manager.randomInteger(0, config.numClasses(), new Shape(BATCH), DataType.INT64);
+            labels = manager.randomInteger(0, config.outputSize(), new Shape(BATCH), DataType.INT64);
         }
-        objective = new MoeObjective(block, config.auxLossWeight());
+        objective = new MoeObjective(block, 1.0); // the training loop's default --aux-weight
         optimizer = new AdamW(0.9, 0.999, 1e-8, 0.01);
         store = new ParameterStore(manager, false);
     }
@@ -87,9 +88,10 @@ public class TrainStepBenchmark extends CpuBenchmark {
     public void trainStep() {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            AuxLosses auxLosses = AuxLosses.open();
+            try (auxLosses; GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = block.forward(store, new NDList(input), true).head();
-                collector.backward(objective.compute(logits, labels).total());
+                collector.backward(objective.compute(logits, labels, auxLosses).total());
             }
             optimizer.step(block.getParameters(), 1e-3);
             for (Pair<String, Parameter> p : block.getParameters()) {

@@ -240,10 +240,15 @@ public final class Routing {
         return Arrays.stream(positions0()).map(int[]::clone).toArray(int[][]::new);
     }
 
-    /** Copies the indices to the Java views now (before their manager closes). */
+    /**
+     * Copies the indices to the Java views now (before their manager closes); does nothing when
+     * they were already freed with the scope of their batch (an {@code NDScope}).
+     */
     void copyToHost() {
-        experts0();
-        positions0();
+        if (!expert.isReleased() && !position.isReleased()) {
+            experts0();
+            positions0();
+        }
     }
 
     private int[][] experts0() {
@@ -261,6 +266,11 @@ public final class Routing {
     }
 
     private static int[][] onHost(NDArray index) {
+        if (index.isReleased()) {
+            throw new IllegalStateException("this routing's indices were freed with its batch (an"
+                    + " NDScope closed); read expert/position views inside the scope that ran the"
+                    + " forward pass");
+        }
         int rows = Math.toIntExact(index.getShape().get(0));
         int cols = Math.toIntExact(index.getShape().get(1));
         long[] flat = index.toLongArray();
