@@ -42,11 +42,29 @@ class InfoCommandTest {
     }
 
     @Test
+    void printsTheResolvedConfigAndCausalityOfALanguageModel() {
+        String out = run("--config", "base-lm-tiny", "--set", "moe.experts=8");
+        assertThat(out).contains("\"family\": \"transformer-moe\"", "\"experts\": 8",
+                "\"router\": \"base\"");
+        assertThat(out.lines()).contains("causal in training: no", "causal in evaluation: yes");
+        assertThat(run("--config", "base-lm-tiny", "--set", "router=base-causal").lines())
+                .contains("causal in training: yes");
+        assertThat(run("--config", "mixer-tiny")).doesNotContain("causal");
+    }
+
+    @Test
+    void tablesCausalityForLanguageModels() {
+        String table = run("--all");
+        assertThat(table).contains("causal (train/eval)", "no/yes", "yes/yes");
+    }
+
+    @Test
     void rejectsAnUnknownConfigAndAMissingSelection() {
         CommandLine cli = new CommandLine(new InfoCommand());
         cli.setOut(new PrintWriter(new StringWriter()));
         cli.setErr(new PrintWriter(new StringWriter()));
         assertThat(cli.execute("--config", "mixer-huge")).isNotZero();
         assertThat(cli.execute()).isNotZero();
+        assertThat(cli.execute("--config", "mixer-tiny", "--set", "moe.experts=2")).isNotZero();
     }
 }

@@ -46,7 +46,8 @@ class KillAndResumeTest {
         assertThat(saved).isLessThan(TOTAL_STEPS);
         assertThat(logged).as("steps done before the kill").isGreaterThanOrEqualTo(saved);
 
-        int resumed = new CommandLine(new TrainCommand()).execute("--out", out.toString(), "--resume");
+        int resumed = new CommandLine(new TrainCommand()).execute("--out", out.toString(), "--resume",
+                "--data-dir", SAMPLE.toString());
         assertThat(resumed).isZero();
         assertThat(Checkpoint.read(out).state().step()).isEqualTo(TOTAL_STEPS);
         List<Long> steps = stepRows(out);

@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.util.List;
-import moelab.models.ModelConfig.Family;
 import moelab.moe.MoeBlock;
 import org.junit.jupiter.api.Test;
 
@@ -79,15 +78,15 @@ class ModelConfigTest {
     void onlyTheChosenExpertsAreActive() {
         for (String name : ModelConfig.names()) {
             ModelConfig config = ModelConfig.byName(name);
-            if (config.sparseBlockCount() == 0) {
+            if (config.moe().blocks() == 0) {
                 assertThat(config.activeParameterCount()).as(name).isEqualTo(config.parameterCount());
             } else {
                 assertThat(config.activeParameterCount()).as(name).isLessThan(config.parameterCount());
             }
         }
         // switch-lm-tiny: 2 sparse blocks of 4 experts d=64 -> h -> 64, top-1: 3 experts idle each
-        ModelConfig config = ModelConfig.byName("switch-lm-tiny");
-        long h = config.channelMixingHidden();
+        TransformerMoeConfig config = ModelConfig.byName("switch-lm-tiny", TransformerMoeConfig.class);
+        long h = config.lm().hidden();
         long expert = 2 * 64 * h + h + 64;
         assertThat(config.parameterCount() - config.activeParameterCount()).isEqualTo(2 * 3 * expert);
     }
@@ -105,15 +104,14 @@ class ModelConfigTest {
     @Test
     void sparseMlpWithoutReRepresentationCountsAndBuildsLikeAMixer() {
         // no re-representation and no experts: every sparse block is a Mixer block
-        ModelConfig dense = ModelConfig.byName("sparse-mlp-tiny").toBuilder()
-                .optReRepresentation(false).optTokenMixingExperts(0).optChannelMixingExperts(0)
-                .build();
+        SparseMlpConfig named = ModelConfig.byName("sparse-mlp-tiny", SparseMlpConfig.class);
+        ModelConfig dense = named.withReRepresentation(false).withTokenExperts(0)
+                .withMoe(named.moe().withExperts(0));
         ModelConfig mixer = ModelConfig.byName("mixer-tiny");
         assertThat(dense.parameterCount()).isEqualTo(mixer.parameterCount());
         assertThat(dense.flopsPerExample()).isEqualTo(mixer.flopsPerExample());
         // with experts: MoE_s routes C = 64 columns of S = 49 patches; analytic count = DJL's
-        ModelConfig sparse = ModelConfig.byName("sparse-mlp-tiny").toBuilder()
-                .optReRepresentation(false).build();
+        ModelConfig sparse = named.withReRepresentation(false);
         try (NDManager manager = NDManager.newBaseManager()) {
             Block model = ModelTesting.initialized(sparse, manager, 2);
             assertThat(ModelTesting.parameterCount(model)).isEqualTo(sparse.parameterCount());
@@ -126,10 +124,17 @@ class ModelConfigTest {
     }
 
     @Test
-    void builderRejectsShapesThatDoNotFit() {
-        assertThatThrownBy(() -> ModelConfig.builder(Family.MIXER).optImageSize(28).optPatchSize(5)
-                .build()).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ModelConfig.builder(Family.SMLP).optWidth(30)
-                .optTokenMixingExperts(4).build()).isInstanceOf(IllegalArgumentException.class);
+    void partsRejectShapesThatDoNotFitNamingTheKey() {
+        assertThatThrownBy(() -> new ImagePart(28, 1, 5, 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("image.patch-size = 5: must divide image.image-size = 28");
+        LmPart lm = new LmPart(256, 64, 30, 64, 2, true);
+        assertThatThrownBy(() -> new SmlpConfig("odd", lm, 4, MoePart.dense()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("spatial-experts = 4: must divide lm.width = 30");
+        assertThatThrownBy(() -> MoePart.dense().withExperts(2).withTopK(3))
+                .hasMessageStartingWith("moe.top-k = 3");
+        assertThatThrownBy(() -> ModelConfig.byName("mixer-tiny", SparseMlpConfig.class))
+                .hasMessageContaining("mixer config");
     }
 }

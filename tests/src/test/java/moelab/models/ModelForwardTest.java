@@ -25,7 +25,7 @@ class ModelForwardTest {
             Block model = ModelTesting.initialized(config, manager, 2);
             NDArray images = manager.randomUniform(0f, 1f, config.inputShape(2));
             NDArray logits = ModelTesting.forward(model, manager, images, true);
-            assertThat(logits.getShape()).isEqualTo(new Shape(2, config.numClasses()));
+            assertThat(logits.getShape()).isEqualTo(new Shape(2, config.outputSize()));
             assertThat(logits.isNaN().any().getBoolean()).isFalse();
             assertTraces(model, moeLayers);
         }
@@ -40,9 +40,9 @@ class ModelForwardTest {
         ModelConfig config = ModelConfig.byName(name);
         try (NDManager manager = NDManager.newBaseManager()) {
             Block model = ModelTesting.initialized(config, manager, 2);
-            NDArray ids = ModelTesting.tokens(manager, config.vocabSize(), 2, 16); // T < context
+            NDArray ids = ModelTesting.tokens(manager, config.outputSize(), 2, 16); // T < context
             NDArray logits = ModelTesting.forward(model, manager, ids, true);
-            assertThat(logits.getShape()).isEqualTo(new Shape(2, 16, config.vocabSize()));
+            assertThat(logits.getShape()).isEqualTo(new Shape(2, 16, config.outputSize()));
             assertThat(logits.isNaN().any().getBoolean()).isFalse();
             assertTraces(model, moeLayers);
         }

@@ -6,7 +6,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import moelab.models.ModelConfig.Family;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,39 +22,38 @@ class OneExpertEquivalenceTest {
     @ParameterizedTest
     @CsvSource({"SWITCH", "HASH"})
     void transformerMoeWithOneExpertIsTheTransformer(RouterKind router) {
-        ModelConfig moe = ModelConfig.byName(router.name().toLowerCase() + "-lm-tiny").toBuilder()
-                .optChannelMixingExperts(1).build();
-        ModelConfig dense = moe.toBuilder().optFamily(Family.TRANSFORMER).build();
+        TransformerMoeConfig named = ModelConfig.byName(router.key() + "-lm-tiny",
+                TransformerMoeConfig.class);
+        TransformerMoeConfig moe = named.withMoe(named.moe().withExperts(1));
+        ModelConfig dense = moe.dense();
         assertSameLogits(dense, moe);
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void sparseMlpWithOneExpertIsItsDenseCounterpart(boolean channelMoeInside) {
-        ModelConfig moe = ModelConfig.byName("sparse-mlp-tiny").toBuilder()
-                .optTokenMixingExperts(1).optChannelMixingExperts(1)
-                .optChannelMoeInside(channelMoeInside).build();
-        ModelConfig dense = moe.toBuilder().optTokenMixingExperts(0).optChannelMixingExperts(0)
-                .build();
+        SparseMlpConfig named = ModelConfig.byName("sparse-mlp-tiny", SparseMlpConfig.class);
+        SparseMlpConfig moe = named.withMoe(named.moe().withExperts(1)).withTokenExperts(1)
+                .withChannelMoeInside(channelMoeInside);
+        ModelConfig dense = moe.withMoe(moe.moe().withExperts(0)).withTokenExperts(0);
         assertSameLogits(dense, moe);
     }
 
     @Test
     void sparseMlpWithoutReRepresentationWithOneExpertIsItsDenseCounterpart() {
-        ModelConfig moe = ModelConfig.byName("sparse-mlp-tiny").toBuilder()
-                .optReRepresentation(false).optTokenMixingExperts(1).optChannelMixingExperts(1)
-                .build();
-        ModelConfig dense = moe.toBuilder().optTokenMixingExperts(0).optChannelMixingExperts(0)
-                .build();
+        SparseMlpConfig named = ModelConfig.byName("sparse-mlp-tiny", SparseMlpConfig.class);
+        SparseMlpConfig moe = named.withMoe(named.moe().withExperts(1)).withTokenExperts(1)
+                .withReRepresentation(false);
+        ModelConfig dense = moe.withMoe(moe.moe().withExperts(0)).withTokenExperts(0);
         assertSameLogits(dense, moe);
     }
 
     @ParameterizedTest
     @CsvSource({"SWITCH", "HASH"})
     void smlpWithOneTokenExpertIsItsDenseCounterpart(RouterKind router) {
-        ModelConfig moe = ModelConfig.byName("smlp-lm-tiny").toBuilder().optRouter(router)
-                .optChannelMixingExperts(1).build();
-        ModelConfig dense = moe.toBuilder().optChannelMixingExperts(0).build();
+        SmlpConfig named = ModelConfig.byName("smlp-lm-tiny", SmlpConfig.class);
+        SmlpConfig moe = named.withMoe(named.moe().withRouter(router).withExperts(1));
+        ModelConfig dense = moe.withMoe(moe.moe().withExperts(0));
         assertSameLogits(dense, moe);
     }
 
@@ -65,8 +63,8 @@ class OneExpertEquivalenceTest {
             Block dense = ModelTesting.initialized(denseConfig, manager, 2);
             Block moe = ModelTesting.initialized(moeConfig, manager, 2);
             ModelTesting.copyDenseIntoOneExpert(dense, moe);
-            NDArray input = denseConfig.family().isLanguageModel()
-                    ? ModelTesting.tokens(manager, denseConfig.vocabSize(), 2, 10)
+            NDArray input = denseConfig.isLanguageModel()
+                    ? ModelTesting.tokens(manager, denseConfig.outputSize(), 2, 10)
                     : manager.randomUniform(0f, 1f, denseConfig.inputShape(2));
             for (boolean training : new boolean[] {false, true}) {
                 NDArray expected = ModelTesting.forward(dense, manager, input, training);

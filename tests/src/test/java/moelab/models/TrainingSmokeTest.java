@@ -30,7 +30,7 @@ class TrainingSmokeTest {
     void adamStepsLowerTheLoss(String name) {
         Engine.getInstance().setRandomSeed(17);
         ModelConfig config = ModelConfig.byName(name);
-        boolean lm = config.family().isLanguageModel();
+        boolean lm = config.isLanguageModel();
         try (Model model = Model.newInstance(name)) {
             model.setBlock(config.build());
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build();
@@ -43,12 +43,12 @@ class TrainingSmokeTest {
                 NDArray input;
                 NDArray labels;
                 if (lm) {
-                    NDArray sequence = ModelTesting.tokens(manager, config.vocabSize(), batch, length + 1);
+                    NDArray sequence = ModelTesting.tokens(manager, config.outputSize(), batch, length + 1);
                     input = sequence.get(":, :" + length); // (B, T)
                     labels = sequence.get(":, 1:"); // (B, T): the next token
                 } else {
                     input = manager.randomUniform(0f, 1f, config.inputShape(batch));
-                    labels = manager.randomInteger(0, config.numClasses(), new Shape(batch),
+                    labels = manager.randomInteger(0, config.outputSize(), new Shape(batch),
                             DataType.INT64);
                 }
                 float first = 0;

@@ -90,4 +90,67 @@ class CheckpointTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a moelab checkpoint");
     }
+
+    private static Block linear(NDManager manager) {
+        Block model = new SequentialBlock().add(Linear.builder().setUnits(3).build());
+        model.initialize(manager, DataType.FLOAT32, new Shape(1, 4));
+        return model;
+    }
+
+    @Test
+    void keepsTheCheckpointBeforeTheLatest(@TempDir Path dir) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block model = linear(manager);
+            AdamW adam = new AdamW(0.9, 0.999, 1e-8, 0.01);
+            Checkpoint.write(dir, CONFIG, new Checkpoint.State(10, 0, 10), model, adam);
+            Checkpoint.write(dir, CONFIG, new Checkpoint.State(20, 1, 0), model, adam);
+            assertThat(dir.toFile().list()).containsExactlyInAnyOrder(Checkpoint.FILE,
+                    Checkpoint.PREVIOUS);
+            assertThat(Checkpoint.read(dir).state().step()).isEqualTo(20);
+            assertThat(Checkpoint.read(dir.resolve(Checkpoint.PREVIOUS)).state().step())
+                    .isEqualTo(10);
+        }
+    }
+
+    @Test
+    void aTruncatedCheckpointIsNamedAsSuchAndResumeUsesTheOneBefore(@TempDir Path dir)
+            throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block model = linear(manager);
+            AdamW adam = new AdamW(0.9, 0.999, 1e-8, 0.01);
+            Checkpoint.write(dir, CONFIG, new Checkpoint.State(10, 0, 10), model, adam);
+            Checkpoint.write(dir, CONFIG, new Checkpoint.State(20, 1, 0), model, adam);
+            Path latest = dir.resolve(Checkpoint.FILE);
+            byte[] bytes = Files.readAllBytes(latest);
+            Files.write(latest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+            assertThatThrownBy(() -> Checkpoint.read(dir))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(latest + " is truncated")
+                    .hasMessageContaining(Checkpoint.PREVIOUS)
+                    .hasMessageNotContaining("null");
+            java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+            Checkpoint resumed = Checkpoint.latest(dir, new java.io.PrintStream(said, true));
+            assertThat(resumed.state().step()).isEqualTo(10);
+            assertThat(said.toString()).contains("is truncated")
+                    .contains("resuming from the one before it");
+        }
+    }
+
+    @Test
+    void aDamagedCheckpointIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Checkpoint.write(dir, CONFIG, new Checkpoint.State(10, 0, 10), linear(manager),
+                    new AdamW(0.9, 0.999, 1e-8, 0.01));
+            Path latest = dir.resolve(Checkpoint.FILE);
+            byte[] bytes = Files.readAllBytes(latest);
+            bytes[bytes.length - 40] ^= 0x5a; // a byte of the optimiser state
+            Files.write(latest, bytes);
+            assertThatThrownBy(() -> Checkpoint.read(dir))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(latest + " is damaged");
+            assertThatThrownBy(() -> Checkpoint.latest(dir, System.out))
+                    .hasMessageContaining("is damaged");
+        }
+    }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import moelab.inspect.Series;
+import moelab.inspect.TrainingCharts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
@@ -67,13 +69,22 @@ class RunComparisonTest {
 
     @Test
     void movingMeanAveragesTheLastWindowOfSteps() {
-        double[] values = new double[RunComparison.WINDOW + 2];
-        values[0] = RunComparison.WINDOW; // one large value, then zeros
-        double[] mean = RunComparison.movingMean(values);
-        assertThat(mean[0]).isEqualTo(RunComparison.WINDOW);
-        assertThat(mean[1]).isEqualTo(RunComparison.WINDOW / 2.0);
-        assertThat(mean[RunComparison.WINDOW - 1]).isEqualTo(1.0);
-        assertThat(mean[RunComparison.WINDOW]).isEqualTo(0.0); // the large value left the window
+        int window = TrainingCharts.WINDOW;
+        double[] steps = new double[window + 2];
+        double[] values = new double[window + 2];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = i + 1;
+        }
+        values[0] = window; // one large value, then zeros
+        double[] mean = Series.movingMean(steps, values, window);
+        assertThat(mean[0]).isEqualTo(window);
+        assertThat(mean[1]).isEqualTo(window / 2.0);
+        assertThat(mean[window - 1]).isEqualTo(1.0);
+        assertThat(mean[window]).isEqualTo(0.0); // the large value left the window
+        // a log that kept every 25th step averages over 50 steps (2 rows), not 50 rows
+        double[] thinned = Series.movingMean(new double[] {25, 50, 75, 100},
+                new double[] {4, 2, 0, 0}, window);
+        assertThat(thinned).containsExactly(4, 3, 1, 0);
     }
 
     @Test

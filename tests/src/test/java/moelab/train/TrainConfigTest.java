@@ -42,19 +42,28 @@ class TrainConfigTest {
     }
 
     @Test
-    void survivesAPropertiesRoundTrip() {
+    void survivesAJsonRoundTrip() {
         TrainConfig c = TrainConfig.builder().optModel("lm-tiny").optDataset("kjv").optEpochs(2)
                 .optBatchSize(8).optLearningRate(3e-4).optWeightDecay(0.1).optClipNorm(0.5)
                 .optSeed(99).optMaxSteps(123).optCheckpointEvery(50).optAuxLossWeight(0.5).build();
-        assertThat(TrainConfig.fromProperties(c.toProperties())).isEqualTo(c);
-        assertThat(TrainConfig.fromProperties(c.toProperties()).learningRate()).isEqualTo(3e-4);
+        assertThat(TrainConfig.fromJson(c.toJson())).isEqualTo(c);
+        assertThat(TrainConfig.fromJson(c.toJson()).learningRate()).isEqualTo(3e-4);
+        // missing keys take the defaults
+        assertThat(TrainConfig.fromJson("{\"epochs\": 3}"))
+                .isEqualTo(TrainConfig.builder().optEpochs(3).build());
+        assertThatThrownBy(() -> TrainConfig.fromJson("{\"epochs\": \"many\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON");
     }
 
     @Test
     void rejectsNonsense() {
         assertThatThrownBy(() -> TrainConfig.builder().optBatchSize(0).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchSize=0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("batchSize=0 must be at least 1");
         assertThatThrownBy(() -> TrainConfig.builder().optLearningRate(-1).build())
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("learningRate=-1.0 must be positive");
+        assertThatThrownBy(() -> TrainConfig.builder().optEpochs(-1).build())
+                .hasMessageContaining("epochs=-1 must be at least 1");
     }
 }

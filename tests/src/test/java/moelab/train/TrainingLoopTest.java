@@ -149,7 +149,18 @@ class TrainingLoopTest {
             try (var files = Files.list(out)) {
                 assertThat(files.map(p -> p.getFileName().toString()))
                         .containsExactlyInAnyOrder(MetricsLog.FILE, MetricsLog.PLOT, RoutingLog.FILE,
-                                RoutingLog.PLOT, Checkpoint.FILE);
+                                RoutingLog.PLOT, Checkpoint.FILE, Checkpoint.PREVIOUS,
+                                RunDescription.FILE);
+            }
+            try (var files = Files.list(out)) { // one mode for every file of the run
+                assertThat(files.map(p -> {
+                    try {
+                        return java.nio.file.attribute.PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(p));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).distinct()).containsExactly(moelab.files.RunFiles.MODE);
             }
         }
     }

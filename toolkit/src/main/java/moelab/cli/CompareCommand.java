@@ -24,7 +24,7 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         RunComparison comparison = new RunComparison(runs);
         comparison.write(out);
-        System.out.println(comparison.summary().print());
+        System.out.print(comparison.summaryTable());
         System.out.println("wrote " + out.resolve(RunComparison.MARKDOWN) + " and "
                 + out.resolve(RunComparison.PLOT));
         return 0;

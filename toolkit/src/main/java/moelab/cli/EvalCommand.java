@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code moelab eval}: evaluates a checkpoint on a split of a dataset — loss and accuracy for image
- * classifiers, loss, bits per character and perplexity for language models.
+ * classifiers, loss, bits per character and perplexity for language models. The model is rebuilt
+ * from the configuration stored in the checkpoint (any model, a notebook's variant included).
  *
  * <pre>
  * moelab eval --checkpoint runs/smlp --dataset fashion-mnist --split test
@@ -55,7 +56,7 @@ public final class EvalCommand implements Callable<Integer> {
             b.optBatchSize(batchSize);
         }
         TrainConfig config = b.build().withEnvironment(System.getenv());
-        NamedRun run = NamedRun.load(config, dataDir);
+        NamedRun run = NamedRun.load(ckpt.run().withTrain(config), dataDir);
         RandomAccessDataset data = switch (split.toLowerCase(Locale.ROOT)) {
             case "train" -> run.data().train();
             case "validation", "valid", "val" -> run.data().validation();

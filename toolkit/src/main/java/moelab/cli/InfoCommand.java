@@ -4,10 +4,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import moelab.models.Cost;
 import moelab.models.ModelConfig;
+import moelab.models.ModelConfigs;
+import moelab.models.MoePart;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,17 +22,20 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * {@code moelab info}: parameters (total and active per example) and FLOPs per example of a named
- * model configuration, or a table comparing all of them.
+ * {@code moelab info}: the resolved config (as JSON), parameters (total and active per example),
+ * FLOPs per example and, for language models, causality in training and evaluation, of a named
+ * model configuration with optional {@code --set} overrides; or a table comparing all of them.
  *
  * <pre>
  * moelab info --config mixer-b16          # one config; prints "parameters: 59880472"
+ * moelab info --config base-lm-tiny --set router=base-causal --set moe.experts=8
  * moelab info --config smlp-lm-tiny --build   # also builds the block and counts its arrays
  * moelab info --all                       # every named config in one table
  * </pre>
  */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Parameter and FLOP accounting of the named model configurations.")
+        description = "The resolved config, parameter and FLOP accounting and causality of the"
+                + " named model configurations.")
 public final class InfoCommand implements Callable<Integer> {
 
     @Spec
@@ -37,6 +43,11 @@ public final class InfoCommand implements Callable<Integer> {
 
     @ArgGroup(multiplicity = "1")
     private Selection selection;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config field, e.g. moe.experts=8, router=bpr,"
+                    + " moe.capacity-factor=2 (repeatable; an unknown key lists the valid ones).")
+    private List<String> settings = new ArrayList<>();
 
     @Option(names = "--build",
             description = "Also build and initialise the model and count the parameters DJL holds.")
@@ -58,7 +69,7 @@ public final class InfoCommand implements Callable<Integer> {
         if (selection.all) {
             out.println(table(ModelConfig.names()).printAll());
         } else {
-            describe(ModelConfig.byName(selection.config), out);
+            describe(ModelConfigs.override(ModelConfig.byName(selection.config), settings), out);
         }
         out.flush();
         return 0;
@@ -66,17 +77,13 @@ public final class InfoCommand implements Callable<Integer> {
 
     private void describe(ModelConfig config, PrintWriter out) {
         Cost cost = config.cost();
-        out.println("config: " + config.name());
-        out.println("family: " + config.family());
+        out.println(config.toJson());
         out.println("parameters: " + cost.parameters());
         out.println("active parameters: " + cost.activeParameters());
         out.println("flops per " + unit(config) + ": " + cost.flops());
-        out.println("sparse blocks: " + config.sparseBlockCount() + " of " + config.numBlocks());
-        if (config.sparseBlockCount() > 0) {
-            String token = config.family() == ModelConfig.Family.TRANSFORMER_MOE
-                    ? "" : "token mixing " + config.tokenMixingExperts() + ", ";
-            out.println("experts: " + token + "channel mixing " + config.channelMixingExperts()
-                    + ", router " + config.router());
+        if (config.isLanguageModel()) {
+            out.println("causal in training: " + yesNo(config.causalInTraining()));
+            out.println("causal in evaluation: " + yesNo(config.causalInEvaluation()));
         }
         if (build) {
             try (NDManager manager = NDManager.newBaseManager()) {
@@ -89,11 +96,15 @@ public final class InfoCommand implements Callable<Integer> {
         }
     }
 
-    private static String unit(ModelConfig config) {
-        return config.family().isLanguageModel() ? "token" : "image";
+    private static String yesNo(boolean causal) {
+        return causal ? "yes" : "no";
     }
 
-    /** One row per config: parameters, active parameters, FLOPs, experts, sparse blocks. */
+    private static String unit(ModelConfig config) {
+        return config.isLanguageModel() ? "token" : "image";
+    }
+
+    /** One row per config: parameters, active parameters, FLOPs, experts, router, causality. */
     static Table table(List<String> names) {
         StringColumn name = StringColumn.create("config");
         StringColumn family = StringColumn.create("family");
@@ -101,25 +112,27 @@ public final class InfoCommand implements Callable<Integer> {
         LongColumn active = LongColumn.create("active parameters");
         LongColumn flops = LongColumn.create("FLOPs per example");
         StringColumn per = StringColumn.create("per");
-        IntColumn tokenExperts = IntColumn.create("token-mixing experts");
-        IntColumn channelExperts = IntColumn.create("channel-mixing experts");
+        IntColumn experts = IntColumn.create("experts");
         IntColumn sparse = IntColumn.create("sparse blocks");
+        StringColumn router = StringColumn.create("router");
+        StringColumn causal = StringColumn.create("causal (train/eval)");
         for (String n : names) {
             ModelConfig config = ModelConfig.byName(n);
             Cost cost = config.cost();
-            boolean routed = config.sparseBlockCount() > 0;
+            MoePart moe = config.moe();
             name.append(n);
-            family.append(config.family().name());
+            family.append(config.family().key());
             parameters.append(cost.parameters());
             active.append(cost.activeParameters());
             flops.append(cost.flops());
             per.append(unit(config));
-            boolean tokenMoe = routed && config.family() != ModelConfig.Family.TRANSFORMER_MOE;
-            tokenExperts.append(tokenMoe ? config.tokenMixingExperts() : 0);
-            channelExperts.append(routed ? config.channelMixingExperts() : 0);
-            sparse.append(config.sparseBlockCount());
+            experts.append(moe.blocks() == 0 ? 0 : moe.experts());
+            sparse.append(moe.blocks());
+            router.append(moe.blocks() == 0 ? "-" : moe.router().key());
+            causal.append(config.isLanguageModel() ? yesNo(config.causalInTraining()) + "/"
+                    + yesNo(config.causalInEvaluation()) : "-");
         }
         return Table.create("moelab model configs").addColumns(name, family, parameters, active,
-                flops, per, tokenExperts, channelExperts, sparse);
+                flops, per, experts, sparse, router, causal);
     }
 }

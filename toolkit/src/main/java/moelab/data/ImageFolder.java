@@ -15,13 +15,8 @@ import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Images in the ImageNet-style folder layout, one sub-folder per class:
@@ -51,16 +46,14 @@ public final class ImageFolder extends RandomAccessDataset {
                     + " under ~/.moelab/datasets/imagenet or pass --data-dir; for the free 10-class"
                     + " subset run: datasets/fetch imagenette";
 
-    private static final String NAME = "ImageFolder";
+    static final String NAME = "ImageFolder";
 
     private final Path root;
     private final Dataset.Usage usage;
     private final int imageSize;
     private final int resizeSize;
     private final ChannelNormalization normalization;
-    private List<String> classNames;
-    private List<Path> files;
-    private int[] labels;
+    private ImageFolderIndex index;
 
     private ImageFolder(Builder builder) {
         super(builder);
@@ -88,87 +81,15 @@ public final class ImageFolder extends RandomAccessDataset {
     /** {@inheritDoc} Lists the class folders and image files; no image is decoded. */
     @Override
     public synchronized void prepare(Progress progress) {
-        if (files != null) {
-            return;
+        if (index == null) {
+            index = ImageFolderIndex.scan(root, usage == Dataset.Usage.TRAIN ? "train" : "val");
         }
-        Path trainDir = root.resolve("train");
-        Path splitDir = root.resolve(usage == Dataset.Usage.TRAIN ? "train" : "val");
-        if (!Files.isDirectory(trainDir) || !Files.isDirectory(splitDir)) {
-            throw DatasetException.missing(
-                    NAME, List.of(splitDir), "a folder with one sub-folder of images per class",
-                    HOW_TO_FETCH);
-        }
-        List<String> names = subfolders(trainDir);
-        List<List<Path>> perClass = new ArrayList<>();
-        for (String name : names) {
-            Path classDir = splitDir.resolve(name);
-            perClass.add(Files.isDirectory(classDir) ? images(classDir) : List.of());
-        }
-        for (String name : subfolders(splitDir)) {
-            if (!names.contains(name)) {
-                throw DatasetException.corrupt(
-                        NAME, splitDir.resolve(name),
-                        "class folder '" + name + "' has no counterpart in " + trainDir
-                                + ", so it has no label",
-                        HOW_TO_FETCH, null);
-            }
-        }
-        List<Path> ordered = new ArrayList<>();
-        List<Integer> orderedLabels = new ArrayList<>();
-        for (int round = 0; ; round++) {
-            boolean any = false;
-            for (int c = 0; c < perClass.size(); c++) {
-                if (round < perClass.get(c).size()) {
-                    ordered.add(perClass.get(c).get(round));
-                    orderedLabels.add(c);
-                    any = true;
-                }
-            }
-            if (!any) {
-                break;
-            }
-        }
-        if (ordered.isEmpty()) {
-            throw DatasetException.missing(
-                    NAME, List.of(splitDir), "*.jpg, *.jpeg or *.png files in class sub-folders",
-                    HOW_TO_FETCH);
-        }
-        classNames = List.copyOf(names);
-        files = List.copyOf(ordered);
-        labels = orderedLabels.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static List<String> subfolders(Path dir) {
-        try (Stream<Path> children = Files.list(dir)) {
-            return children.filter(Files::isDirectory)
-                    .map(p -> p.getFileName().toString())
-                    .sorted()
-                    .collect(Collectors.toList());
-        } catch (IOException e) {
-            throw DatasetException.corrupt(NAME, dir, "cannot be listed: " + e.getMessage(), HOW_TO_FETCH, e);
-        }
-    }
-
-    private static List<Path> images(Path classDir) {
-        try (Stream<Path> children = Files.list(classDir)) {
-            return children.filter(Files::isRegularFile)
-                    .filter(ImageFolder::isImage)
-                    .sorted()
-                    .collect(Collectors.toList());
-        } catch (IOException e) {
-            throw DatasetException.corrupt(NAME, classDir, "cannot be listed: " + e.getMessage(), HOW_TO_FETCH, e);
-        }
-    }
-
-    private static boolean isImage(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png");
     }
 
     @Override
     protected long availableSize() {
         prepare(null);
-        return files.size();
+        return index.files().size();
     }
 
     /**
@@ -197,7 +118,7 @@ public final class ImageFolder extends RandomAccessDataset {
         NDArray chw = NDImageUtils.toTensor(cropped); // (3, S, S) float in [0, 1]
         NDArray normalized =
                 NDImageUtils.normalize(chw, normalization.means(), normalization.stds());
-        NDArray label = manager.create(labels[(int) index]);
+        NDArray label = manager.create(this.index.labels()[(int) index]);
         return new Record(new NDList(normalized), new NDList(label));
     }
 
@@ -212,7 +133,7 @@ public final class ImageFolder extends RandomAccessDataset {
         if (index < 0 || index >= size()) {
             throw new IndexOutOfBoundsException("index " + index + " outside 0.." + (size() - 1));
         }
-        return files.get((int) index);
+        return this.index.files().get((int) index);
     }
 
     /**
@@ -223,7 +144,7 @@ public final class ImageFolder extends RandomAccessDataset {
      */
     public int label(long index) {
         file(index);
-        return labels[(int) index];
+        return this.index.labels()[(int) index];
     }
 
     /**
@@ -233,7 +154,7 @@ public final class ImageFolder extends RandomAccessDataset {
      */
     public List<String> classNames() {
         prepare(null);
-        return classNames;
+        return index.classNames();
     }
 
     /**

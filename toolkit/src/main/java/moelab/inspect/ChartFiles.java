@@ -1,13 +1,9 @@
 package moelab.inspect;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import moelab.files.RunFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
@@ -29,24 +25,16 @@ public final class ChartFiles {
         savePng(List.of(chart), 1, 1, png);
     }
 
-    /** Writes several charts as one PNG grid of {@code rows × columns} panels, atomically. */
+    /**
+     * Writes several charts as one PNG grid of {@code rows × columns} panels, atomically and with
+     * the mode of every file a run writes ({@link RunFiles}).
+     */
     public static <T extends Chart<?, ?>> void savePng(List<T> charts, int rows, int columns,
             Path png) {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        try {
-            Path dir = png.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".chart", ".png");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(charts, rows, columns, out,
-                        BitmapEncoder.BitmapFormat.PNG);
-            }
-            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png, e);
-        }
+        RunFiles.writeAtomically(png, out -> BitmapEncoder.saveBitmap(charts, rows, columns, out,
+                BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -27,7 +27,7 @@ public final class ExpertLoadChart {
         }
         CategoryChart chart = new CategoryChartBuilder().width(640).height(360).title(title)
                 .xAxisTitle("expert").yAxisTitle("items").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setOverlapped(true);
         chart.addSeries("capacity", experts, Collections.nCopies(load.length, routing.capacity()));
         chart.addSeries("kept", experts, kept);

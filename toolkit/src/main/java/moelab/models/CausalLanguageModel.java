@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
@@ -26,42 +25,45 @@ import java.util.function.IntFunction;
  * <p>Input {@code (B, T)} token ids ({@code T <= contextLength}; any numeric type), output
  * {@code (B, T, V)} logits for the next token at each position. Each block gets
  * {@code (x, ids)}: {@code x} of shape {@code (B, T, d)} and the token ids, which hash routing
- * needs, and returns {@code (B, T, d)}. Every block is causal, so logits at position {@code t}
- * depend only on tokens {@code <= t} (see each model for how routing keeps this).
+ * needs, and returns {@code (B, T, d)}. Token mixing is causal in every model; whether routing
+ * keeps the whole model causal in training is {@link ModelConfig#causalInTraining()}.
  */
-public abstract class CausalLanguageModel extends AbstractBlock {
+public abstract class CausalLanguageModel extends CostedBlock {
 
     private final ModelConfig config;
+    private final LmPart lm;
     private final Parameter tokenEmbedding;
     private final Parameter positionEmbedding;
-    private final List<Block> blocks = new ArrayList<>();
+    private final List<CostedBlock> blocks = new ArrayList<>();
     private final LayerNorm norm;
     private final Linear head;
 
     /**
-     * @param config the model's configuration
+     * @param config the model's configuration, reported by {@link #config()}
+     * @param lm vocabulary, context, width, depth, tied output layer
      * @param positions whether to add a learned position embedding
      * @param blockAt block {@code i} of the stack
      */
-    protected CausalLanguageModel(
-            ModelConfig config, boolean positions, IntFunction<Block> blockAt) {
+    protected CausalLanguageModel(ModelConfig config, LmPart lm, boolean positions,
+            IntFunction<CostedBlock> blockAt) {
         this.config = config;
-        int d = config.width();
+        this.lm = lm;
+        int d = lm.width();
         tokenEmbedding = addParameter(Parameter.builder().setName("tokenEmbedding")
-                .setType(Parameter.Type.WEIGHT).optShape(new Shape(config.vocabSize(), d))
+                .setType(Parameter.Type.WEIGHT).optShape(new Shape(lm.vocabSize(), d))
                 .optInitializer(new NormalInitializer(0.02f)).build());
         positionEmbedding = positions
                 ? addParameter(Parameter.builder().setName("positionEmbedding")
                         .setType(Parameter.Type.WEIGHT)
-                        .optShape(new Shape(config.contextLength(), d))
+                        .optShape(new Shape(lm.contextLength(), d))
                         .optInitializer(new NormalInitializer(0.02f)).build())
                 : null;
-        for (int i = 0; i < config.numBlocks(); i++) {
+        for (int i = 0; i < lm.blocks(); i++) {
             blocks.add(addChildBlock("block" + i, blockAt.apply(i)));
         }
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
-        head = config.tiedEmbeddings() ? null : addChildBlock("head",
-                Linear.builder().setUnits(config.vocabSize()).optBias(false).build());
+        head = lm.tiedEmbeddings() ? null : addChildBlock("head",
+                Linear.builder().setUnits(lm.vocabSize()).optBias(false).build());
     }
 
     /** The configuration this model was built from. */
@@ -70,7 +72,7 @@ public abstract class CausalLanguageModel extends AbstractBlock {
     }
 
     /** The blocks, in order. */
-    public List<Block> blocks() {
+    public List<? extends Block> blocks() {
         return Collections.unmodifiableList(blocks);
     }
 
@@ -79,9 +81,9 @@ public abstract class CausalLanguageModel extends AbstractBlock {
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray ids = inputs.get(0).toType(DataType.INT64, false); // (B, T)
         long length = ids.getShape().get(1);
-        if (ids.getShape().dimension() != 2 || length > config.contextLength()) {
+        if (ids.getShape().dimension() != 2 || length > lm.contextLength()) {
             throw new IllegalArgumentException("language model expects (B, T<="
-                    + config.contextLength() + ") token ids, got " + ids.getShape());
+                    + lm.contextLength() + ") token ids, got " + ids.getShape());
         }
         var device = ids.getDevice();
         NDArray embedding = store.getValue(tokenEmbedding, device, training); // (V, d)
@@ -102,13 +104,13 @@ public abstract class CausalLanguageModel extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
-        return new Shape[] {new Shape(in.get(0), in.get(1), config.vocabSize())};
+        return new Shape[] {new Shape(in.get(0), in.get(1), lm.vocabSize())};
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape ids = inputShapes[0]; // (B, T)
-        Shape hidden = new Shape(ids.get(0), ids.get(1), config.width()); // (B, T, d)
+        Shape hidden = new Shape(ids.get(0), ids.get(1), lm.width()); // (B, T, d)
         for (Block block : blocks) {
             block.initialize(manager, dataType, hidden, ids);
         }
@@ -119,18 +121,21 @@ public abstract class CausalLanguageModel extends AbstractBlock {
     }
 
     /**
-     * Parameters and FLOPs per token of the shared frame: embeddings, final norm, output layer
-     * ({@code 2 d V} FLOPs; tied adds no parameters).
+     * Parameters and FLOPs per token: the blocks plus the frame (embeddings, final norm, output
+     * layer of {@code 2 d V} FLOPs; tied adds no parameters).
      */
-    static Cost frameCost(ModelConfig config, boolean positions) {
-        long d = config.width();
-        long vocab = config.vocabSize();
+    @Override
+    public Cost cost() {
+        long d = lm.width();
+        long vocab = lm.vocabSize();
         Cost cost = Cost.table(vocab * d).plus(Cost.layerNorm(d));
-        if (positions) {
-            cost = cost.plus(Cost.table(config.contextLength() * d));
+        if (positionEmbedding != null) {
+            cost = cost.plus(Cost.table(lm.contextLength() * d));
         }
-        return cost.plus(config.tiedEmbeddings()
-                ? new Cost(0, 0, 2 * d * vocab)
-                : Cost.linearNoBias(d, vocab, 1));
+        cost = cost.plus(head == null ? new Cost(0, 0, 2 * d * vocab) : Cost.linearNoBias(d, vocab, 1));
+        for (CostedBlock block : blocks) {
+            cost = cost.plus(block.cost());
+        }
+        return cost;
     }
 }

@@ -1,6 +1,5 @@
 package moelab.models;
 
-import ai.djl.nn.Block;
 import java.util.function.IntFunction;
 
 /**
@@ -13,25 +12,17 @@ import java.util.function.IntFunction;
 public class Gmlp extends CausalLanguageModel {
 
     /** Builds the model {@code config} describes. */
-    public Gmlp(ModelConfig config) {
-        this(config, i -> denseBlock(config));
+    public Gmlp(GmlpConfig config) {
+        this(config, config.lm(), i -> denseBlock(config.lm()));
     }
 
     /** A gMLP-style model whose block {@code i} is {@code blockAt.apply(i)}. */
-    protected Gmlp(ModelConfig config, IntFunction<Block> blockAt) {
-        super(config, false, blockAt);
+    protected Gmlp(ModelConfig config, LmPart lm, IntFunction<CostedBlock> blockAt) {
+        super(config, lm, false, blockAt);
     }
 
-    static GmlpBlock denseBlock(ModelConfig config) {
-        return new GmlpBlock(config.width(), config.channelMixingHidden(), config.contextLength());
-    }
-
-    /** Parameters and FLOPs per token of a gMLP or sMLP configuration. */
-    static Cost cost(ModelConfig config) {
-        int sparse = config.sparseBlockCount();
-        return CausalLanguageModel.frameCost(config, false)
-                .plus(GmlpBlock.cost(config.width(), config.channelMixingHidden(),
-                        config.contextLength()).times(config.numBlocks() - sparse))
-                .plus(sparse == 0 ? Cost.ZERO : SparseAllMlpBlock.cost(config).times(sparse));
+    /** A dense gMLP block of width {@code d}, {@code d_ffn = lm.hidden()}, length {@code T}. */
+    static GmlpBlock denseBlock(LmPart lm) {
+        return new GmlpBlock(lm.width(), lm.hidden(), lm.contextLength());
     }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -20,10 +19,11 @@ import moelab.mixing.SpatialGatingUnit;
  *
  * <p>Input {@code (B, T, d)} (plus token ids, ignored), output {@code (B, T, d)}.
  */
-public final class GmlpBlock extends AbstractBlock {
+public final class GmlpBlock extends CostedBlock {
 
     private final int modelDim;
     private final int ffnDim;
+    private final int maxLength;
     private final LayerNorm norm;
     private final Linear projectionIn;
     private final SpatialGatingUnit gating;
@@ -37,6 +37,7 @@ public final class GmlpBlock extends AbstractBlock {
     public GmlpBlock(int modelDim, int ffnDim, int maxLength) {
         this.modelDim = modelDim;
         this.ffnDim = ffnDim;
+        this.maxLength = maxLength;
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
         projectionIn = addChildBlock("projectionIn", Linear.builder().setUnits(2L * ffnDim).build());
         gating = addChildBlock("gating", new SpatialGatingUnit(ffnDim, maxLength, true));
@@ -70,7 +71,11 @@ public final class GmlpBlock extends AbstractBlock {
     }
 
     /** Parameters and FLOPs per token at sequence length {@code L}. */
-    static Cost cost(long d, long ffn, long length) {
+    @Override
+    public Cost cost() {
+        long d = modelDim;
+        long ffn = ffnDim;
+        long length = maxLength;
         Cost spatial = new Cost(length * length + length, length * length + length,
                 2 * length * ffn); // W v + b: (L, L) over d_ffn channels, per token
         return Cost.layerNorm(d)

@@ -12,22 +12,28 @@ import moelab.mixing.TokenMixingMlp;
  */
 public final class MixerBlock extends PreNormResidualBlock {
 
+    private final int patches;
+    private final MixerPart mixer;
+
     /**
      * @param patches {@code S}
-     * @param channels {@code C}
-     * @param tokenHidden {@code D_S}
-     * @param channelHidden {@code D_C}
+     * @param mixer {@code C}, {@code D_S}, {@code D_C}
      */
-    public MixerBlock(int patches, int channels, int tokenHidden, int channelHidden) {
-        super("tokenNorm", "tokenMixing", new TokenMixingMlp(patches, tokenHidden),
-                "channelNorm", "channelMixing", new ChannelMixingMlp(channels, channelHidden));
+    public MixerBlock(int patches, MixerPart mixer) {
+        super("tokenNorm", "tokenMixing", new TokenMixingMlp(patches, mixer.tokenHidden()),
+                "channelNorm", "channelMixing",
+                new ChannelMixingMlp(mixer.width(), mixer.channelHidden()));
+        this.patches = patches;
+        this.mixer = mixer;
     }
 
-    /** Parameters and FLOPs per image of one block. */
-    static Cost cost(int patches, int channels, int tokenHidden, int channelHidden) {
-        return Cost.layerNorm(channels)
-                .plus(Cost.feedForward(patches, tokenHidden, channels))
-                .plus(Cost.layerNorm(channels))
-                .plus(Cost.feedForward(channels, channelHidden, patches));
+    /** Parameters and FLOPs per image: token mixing on {@code C} columns, channel mixing on {@code S} rows. */
+    @Override
+    public Cost cost() {
+        long c = mixer.width();
+        return Cost.layerNorm(c)
+                .plus(Cost.feedForward(patches, mixer.tokenHidden(), c))
+                .plus(Cost.layerNorm(c))
+                .plus(Cost.feedForward(c, mixer.channelHidden(), patches));
     }
 }

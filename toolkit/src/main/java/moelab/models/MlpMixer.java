@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -28,33 +27,40 @@ import java.util.function.IntFunction;
  * is read in that layout, so {@code (B, H, W)} grey images work too); output {@code (B, classes)}
  * logits. Mixer-B/16 at 224², 1000 classes has 59,880,472 parameters.
  */
-public class MlpMixer extends AbstractBlock {
+public class MlpMixer extends CostedBlock {
 
     private final ModelConfig config;
+    private final ImagePart image;
+    private final int channels;
     private final PatchEmbedding patchEmbedding;
-    private final List<Block> blocks = new ArrayList<>();
+    private final List<CostedBlock> blocks = new ArrayList<>();
     private final LayerNorm norm;
     private final Linear head;
 
-    /** A dense Mixer of {@code config.numBlocks()} {@link MixerBlock}s. */
-    public MlpMixer(ModelConfig config) {
-        this(config, i -> new MixerBlock(config.numPatches(), config.width(),
-                config.tokenMixingHidden(), config.channelMixingHidden()));
+    /** A dense Mixer of {@code mixer.blocks()} {@link MixerBlock}s. */
+    public MlpMixer(MixerConfig config) {
+        this(config, config.image(), config.mixer(),
+                i -> new MixerBlock(config.image().numPatches(), config.mixer()));
     }
 
     /**
      * A Mixer whose block {@code i} is {@code blockAt.apply(i)}; every block maps
      * {@code (B, S, C)} to {@code (B, S, C)}.
+     *
+     * @param config the config reported by {@link #config()}
      */
-    protected MlpMixer(ModelConfig config, IntFunction<Block> blockAt) {
+    protected MlpMixer(ModelConfig config, ImagePart image, MixerPart mixer,
+            IntFunction<CostedBlock> blockAt) {
         this.config = config;
+        this.image = image;
+        channels = mixer.width();
         patchEmbedding = addChildBlock("patchEmbedding", new PatchEmbedding(
-                config.imageChannels(), config.patchSize(), config.width()));
-        for (int i = 0; i < config.numBlocks(); i++) {
+                image.imageChannels(), image.patchSize(), channels));
+        for (int i = 0; i < mixer.blocks(); i++) {
             blocks.add(addChildBlock("block" + i, blockAt.apply(i)));
         }
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
-        head = addChildBlock("head", Linear.builder().setUnits(config.numClasses()).build());
+        head = addChildBlock("head", Linear.builder().setUnits(image.numClasses()).build());
     }
 
     /** The configuration this model was built from. */
@@ -63,7 +69,7 @@ public class MlpMixer extends AbstractBlock {
     }
 
     /** The blocks, in order. */
-    public List<Block> blocks() {
+    public List<? extends Block> blocks() {
         return Collections.unmodifiableList(blocks);
     }
 
@@ -72,8 +78,8 @@ public class MlpMixer extends AbstractBlock {
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray images = inputs.get(0);
         long batch = images.getShape().get(0);
-        int side = config.imageSize();
-        images = images.reshape(batch, config.imageChannels(), side, side); // (B, ch, H, W)
+        int side = image.imageSize();
+        images = images.reshape(batch, image.imageChannels(), side, side); // (B, ch, H, W)
         NDArray x = patchEmbedding.forward(store, new NDList(images), training, params).head(); // (B, S, C)
         for (Block block : blocks) {
             x = block.forward(store, new NDList(x), training, params).head(); // (B, S, C)
@@ -85,34 +91,28 @@ public class MlpMixer extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), config.numClasses())};
+        return new Shape[] {new Shape(inputShapes[0].get(0), image.numClasses())};
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         long batch = inputShapes[0].get(0);
-        Shape tokens = new Shape(batch, config.numPatches(), config.width()); // (B, S, C)
-        patchEmbedding.initialize(manager, dataType, config.inputShape(batch));
+        Shape tokens = new Shape(batch, image.numPatches(), channels); // (B, S, C)
+        patchEmbedding.initialize(manager, dataType, image.inputShape(batch));
         for (Block block : blocks) {
             block.initialize(manager, dataType, tokens);
         }
         norm.initialize(manager, dataType, tokens);
-        head.initialize(manager, dataType, new Shape(batch, config.width()));
+        head.initialize(manager, dataType, new Shape(batch, channels));
     }
 
-    /**
-     * Parameters and FLOPs per image of a Mixer or Sparse-MLP configuration: embedding, dense
-     * blocks, the config's sparse blocks, norm and head.
-     */
-    static Cost cost(ModelConfig config) {
-        int s = config.numPatches();
-        int c = config.width();
-        int sparse = config.sparseBlockCount();
-        return PatchEmbedding.cost(config.imageChannels(), config.patchSize(), c, s)
-                .plus(MixerBlock.cost(s, c, config.tokenMixingHidden(), config.channelMixingHidden())
-                        .times(config.numBlocks() - sparse))
-                .plus(sparse == 0 ? Cost.ZERO : SparseMlpBlock.cost(config).times(sparse))
-                .plus(Cost.layerNorm(c))
-                .plus(Cost.linear(c, config.numClasses(), 1));
+    /** Parameters and FLOPs per image: patch embedding, the blocks, norm and head. */
+    @Override
+    public Cost cost() {
+        Cost cost = patchEmbedding.cost(image.numPatches());
+        for (CostedBlock block : blocks) {
+            cost = cost.plus(block.cost());
+        }
+        return cost.plus(Cost.layerNorm(channels)).plus(Cost.linear(channels, image.numClasses(), 1));
     }
 }

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import moelab.models.ModelConfig.Family;
 
 /**
  * The named model configurations.
@@ -18,66 +17,53 @@ import moelab.models.ModelConfig.Family;
  * {@code switch}, {@code gshard}, {@code base}, {@code hash} and sizes {@code tiny}, {@code small}.
  * Within a size every family has the FLOPs per token of {@code transformer-lm-S}: each one's
  * FFN / expert / {@code d_ffn} width is solved for it (so GShard's top-2 experts are about half as
- * wide as Switch's top-1 expert). MoE language models never drop tokens (capacity factor 0) so
- * they stay causal.
+ * wide as Switch's top-1 expert). MoE language models never drop tokens (capacity factor 0): then
+ * Switch, GShard and HASH decide each token from that token alone and stay causal in training.
+ * BASE does not: its balanced assignment in training is solved over the whole batch, so
+ * {@code base-lm-S} and {@code smlp-lm-S} (BASE tMoE) are causal only at evaluation (see
+ * {@link ModelConfig#causalInTraining()}; {@link RouterKind#BASE_CAUSAL} is the causal variant).
  */
 final class NamedConfigs {
 
     private static final Map<String, ModelConfig> CONFIGS = new LinkedHashMap<>();
 
     static {
-        addImageSize("tiny", ModelConfig.builder(Family.MIXER).optImageSize(28).optImageChannels(1)
-                .optPatchSize(4).optNumClasses(10).optWidth(64).optTokenMixingHidden(64)
-                .optChannelMixingHidden(256).optNumBlocks(4), 2, 4, 4);
-        addImageSize("cifar", ModelConfig.builder(Family.MIXER).optImageSize(32)
-                .optImageChannels(3).optPatchSize(4).optNumClasses(10).optWidth(128)
-                .optTokenMixingHidden(64).optChannelMixingHidden(512).optNumBlocks(8), 2, 8, 4);
-        addImageSize("b16", ModelConfig.builder(Family.MIXER).optImageSize(224)
-                .optImageChannels(3).optPatchSize(16).optNumClasses(1000).optWidth(768)
-                .optTokenMixingHidden(384).optChannelMixingHidden(3072).optNumBlocks(12), 4, 8, 4);
-        addLanguageSize("tiny", 64, 64, 4, 4, 256, 2, 4);
-        addLanguageSize("small", 256, 256, 8, 8, 1024, 4, 8);
+        addImageSize("tiny", new ImagePart(28, 1, 4, 10), new MixerPart(64, 64, 256, 4), 2, 4, 4);
+        addImageSize("cifar", new ImagePart(32, 3, 4, 10), new MixerPart(128, 64, 512, 8), 2, 8, 4);
+        addImageSize("b16", new ImagePart(224, 3, 16, 1000), new MixerPart(768, 384, 3072, 12), 4,
+                8, 4);
+        addLanguageSize("tiny", new LmPart(256, 64, 64, 256, 4, true), 4, 2, 4);
+        addLanguageSize("small", new LmPart(256, 256, 256, 1024, 8, true), 8, 4, 8);
     }
 
     private NamedConfigs() {}
 
-    private static void addImageSize(String size, ModelConfig.Builder mixer, int sparseBlocks,
-            int tokenExperts, int channelExperts) {
-        ModelConfig dense = mixer.optName("mixer-" + size).build();
-        ModelConfig sparse = dense.toBuilder().optName("sparse-mlp-" + size).optFamily(Family.SPARSE_MLP)
-                .optNumSparseBlocks(sparseBlocks).optTokenMixingExperts(tokenExperts)
-                .optChannelMixingExperts(channelExperts).optTopK(1).optCapacityFactor(1.25)
-                .optRouter(RouterKind.BATCH_PRIORITY).optAuxLossWeight(0.01).build();
-        ModelConfig equalFlops = matchFlops(sparse.flopsPerExample(), hidden -> dense.toBuilder()
-                .optName("mixer-" + size + "-eqflop").optChannelMixingHidden(hidden).build());
+    private static void addImageSize(String size, ImagePart image, MixerPart mixer,
+            int sparseBlocks, int tokenExperts, int channelExperts) {
+        MixerConfig dense = new MixerConfig("mixer-" + size, image, mixer);
+        MoePart moe = new MoePart(sparseBlocks, channelExperts, 1, RouterKind.BATCH_PRIORITY, 1.25,
+                0.01);
+        SparseMlpConfig sparse = new SparseMlpConfig("sparse-mlp-" + size, image, mixer, moe,
+                tokenExperts, true, false);
         put(dense);
         put(sparse);
-        put(equalFlops);
+        put(matchFlops(sparse.flopsPerExample(), hidden -> dense.withName("mixer-" + size + "-eqflop")
+                .withMixer(mixer.withChannelHidden(hidden))));
     }
 
-    private static void addLanguageSize(String size, int width, int context, int blocks,
-            int heads, int ffn, int sparseBlocks, int experts) {
-        ModelConfig transformer = ModelConfig.builder(Family.TRANSFORMER)
-                .optName("transformer-lm-" + size).optVocabSize(256).optContextLength(context)
-                .optWidth(width).optNumBlocks(blocks).optNumHeads(heads)
-                .optChannelMixingHidden(ffn).optTiedEmbeddings(true).build();
+    private static void addLanguageSize(String size, LmPart lm, int heads, int sparseBlocks,
+            int experts) {
+        TransformerConfig transformer = new TransformerConfig("transformer-lm-" + size, lm, heads);
         long target = transformer.flopsPerExample();
+        MoePart moe = new MoePart(sparseBlocks, experts, 1, RouterKind.BASE, 0, 0.01);
         put(transformer);
-        put(matchFlops(target, hidden -> transformer.toBuilder().optFamily(Family.GMLP)
-                .optName("gmlp-lm-" + size).optChannelMixingHidden(hidden).build()));
-        put(matchFlops(target, hidden -> transformer.toBuilder().optFamily(Family.SMLP)
-                .optName("smlp-lm-" + size).optNumSparseBlocks(sparseBlocks)
-                .optTokenMixingExperts(experts).optChannelMixingExperts(experts)
-                .optRouter(RouterKind.BASE).optCapacityFactor(0).optChannelMixingHidden(hidden)
-                .build()));
+        put(matchFlops(target, hidden -> new GmlpConfig("gmlp-lm-" + size, lm.withHidden(hidden))));
+        put(matchFlops(target, hidden -> new SmlpConfig("smlp-lm-" + size, lm.withHidden(hidden),
+                experts, moe)));
         for (RouterKind router : List.of(RouterKind.SWITCH, RouterKind.GSHARD, RouterKind.BASE,
                 RouterKind.HASH)) {
-            put(matchFlops(target, hidden -> transformer.toBuilder()
-                    .optFamily(Family.TRANSFORMER_MOE)
-                    .optName(router.name().toLowerCase() + "-lm-" + size)
-                    .optNumSparseBlocks(sparseBlocks).optChannelMixingExperts(experts)
-                    .optRouter(router).optCapacityFactor(0).optAuxLossWeight(0.01)
-                    .optChannelMixingHidden(hidden).build()));
+            put(matchFlops(target, hidden -> transformer.withLm(lm.withHidden(hidden))
+                    .withMoe(moe.withRouter(router)).withName(router.key() + "-lm-" + size)));
         }
     }
 

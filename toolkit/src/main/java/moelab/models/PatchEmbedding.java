@@ -68,8 +68,8 @@ public final class PatchEmbedding extends AbstractBlock {
                 new Shape(in.get(0), patches, (long) imageChannels * patchSize * patchSize));
     }
 
-    /** Parameters and FLOPs of embedding {@code S} patches. */
-    static Cost cost(int imageChannels, int patchSize, int channels, int patches) {
+    /** Parameters and FLOPs of embedding the {@code S} patches of one image. */
+    Cost cost(long patches) {
         return Cost.linear((long) imageChannels * patchSize * patchSize, channels, patches);
     }
 }

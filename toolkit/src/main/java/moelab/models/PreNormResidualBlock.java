@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -23,7 +22,7 @@ import ai.djl.util.PairList;
  * <p>Input {@code (B, T, d)} plus optional token ids {@code (B, T)} (given to the feed-forward
  * layer, for hash routing), output {@code (B, T, d)}.
  */
-abstract class PreNormResidualBlock extends AbstractBlock {
+abstract class PreNormResidualBlock extends CostedBlock {
 
     private final LayerNorm mixingNorm;
     private final Block mixing;

@@ -1,6 +1,5 @@
 package moelab.models;
 
-import ai.djl.nn.Block;
 import moelab.mixing.FeedForward;
 import moelab.mixing.SpatialMoe;
 
@@ -15,39 +14,39 @@ import moelab.mixing.SpatialMoe;
  * </pre>
  *
  * The order (token mixing first, as attention comes before the FFN) is a design choice. With
- * {@code channelMixingExperts = 0} the tMoE slot holds a dense {@link FeedForward}.
+ * {@code moe.experts() = 0} the tMoE slot holds a dense {@link FeedForward}.
  *
  * <p>Input {@code (B, T, d)} plus token ids {@code (B, T)} (passed to tMoE for hash routing),
  * output {@code (B, T, d)}.
  */
 public final class SparseAllMlpBlock extends PreNormResidualBlock {
 
-    /** Builds the block {@code config} describes (a {@link ModelConfig.Family#SMLP} config). */
-    public SparseAllMlpBlock(ModelConfig config) {
-        super("spatialNorm", "sMoE",
-                new SpatialMoe(config.tokenMixingExperts(), config.width(), config.contextLength()),
-                "featureNorm", "tMoE", tokenMoe(config));
-    }
+    private final LmPart lm;
+    private final int spatialExperts;
+    private final MoePart moe;
 
-    private static Block tokenMoe(ModelConfig config) {
-        int experts = config.channelMixingExperts();
-        return experts == 0
-                ? new FeedForward(config.width(), config.channelMixingHidden())
-                : config.moeLayer(experts, config.width(), config.channelMixingHidden());
+    /**
+     * @param lm width {@code d}, {@code d_ffn} and the longest sequence {@code L}
+     * @param spatialExperts {@code E_s}, sMoE's chunks of the {@code d} channels
+     * @param moe tMoE's experts and routing
+     */
+    public SparseAllMlpBlock(LmPart lm, int spatialExperts, MoePart moe) {
+        super("spatialNorm", "sMoE", new SpatialMoe(spatialExperts, lm.width(), lm.contextLength()),
+                "featureNorm", "tMoE", moe.tokenLayer(lm.width(), lm.hidden()));
+        this.lm = lm;
+        this.spatialExperts = spatialExperts;
+        this.moe = moe;
     }
 
     /** Parameters and FLOPs per token at sequence length {@code L}. */
-    static Cost cost(ModelConfig config) {
-        long d = config.width();
-        long length = config.contextLength();
-        long spatialParams = config.tokenMixingExperts() * (length * length + length);
+    @Override
+    public Cost cost() {
+        long d = lm.width();
+        long length = lm.contextLength();
+        long spatialParams = spatialExperts * (length * length + length);
         // every token's d channels are mixed over L positions, whichever expert holds them
         Cost spatial = new Cost(spatialParams, spatialParams, 2 * length * d);
-        int experts = config.channelMixingExperts();
-        Cost feature = experts == 0
-                ? Cost.feedForward(d, config.channelMixingHidden(), 1)
-                : Cost.moe(d, config.channelMixingHidden(), experts,
-                        config.expertsPerItem(experts), 1);
-        return Cost.layerNorm(d).plus(spatial).plus(Cost.layerNorm(d)).plus(feature);
+        return Cost.layerNorm(d).plus(spatial).plus(Cost.layerNorm(d))
+                .plus(moe.cost(d, lm.hidden(), 1));
     }
 }

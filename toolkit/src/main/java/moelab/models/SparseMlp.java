@@ -1,7 +1,7 @@
 package moelab.models;
 
 /**
- * Sparse-MLP (Lou et al. 2021): an {@link MlpMixer} whose last {@code numSparseBlocks} blocks are
+ * Sparse-MLP (Lou et al. 2021): an {@link MlpMixer} whose last {@code moe.blocks()} blocks are
  * {@link SparseMlpBlock}s (re-representation, {@code MoE_s}, {@code MoE_c}, re-representation).
  * Gate {@code TopK(softmax(W_g x + ε))}, {@code ε ~ N(0, 1/E²)} in training, capacity given to items
  * in order of their top gate score (importance-score routing, {@link RouterKind#BATCH_PRIORITY});
@@ -14,10 +14,10 @@ package moelab.models;
 public class SparseMlp extends MlpMixer {
 
     /** Builds the model {@code config} describes. */
-    public SparseMlp(ModelConfig config) {
-        super(config, i -> i >= config.numBlocks() - config.numSparseBlocks()
-                ? new SparseMlpBlock(config)
-                : new MixerBlock(config.numPatches(), config.width(), config.tokenMixingHidden(),
-                        config.channelMixingHidden()));
+    public SparseMlp(SparseMlpConfig config) {
+        super(config, config.image(), config.mixer(),
+                i -> i >= config.mixer().blocks() - config.moe().blocks()
+                        ? new SparseMlpBlock(config)
+                        : new MixerBlock(config.image().numPatches(), config.mixer()));
     }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -30,7 +29,7 @@ import moelab.mixing.TokenMixingMoe;
  * otherwise:         x = x + RR2(z);        x = x + MoE_c(LN(x))     (MoE_c on (S, C))
  * </pre>
  *
- * Without re-representation ({@link ModelConfig#reRepresentation()} false, an ablation) the block
+ * Without re-representation ({@link SparseMlpConfig#reRepresentation()} false, an ablation) the block
  * is a Mixer block whose two sublayers are MoE layers on the {@code (S, C)} grid:
  *
  * <pre>
@@ -42,10 +41,13 @@ import moelab.mixing.TokenMixingMoe;
  *
  * <p>Input {@code (B, S, C)}, output {@code (B, S, C)}.
  */
-public final class SparseMlpBlock extends AbstractBlock {
+public final class SparseMlpBlock extends CostedBlock {
 
     private final int patches;
     private final int channels;
+    private final MixerPart mixer;
+    private final MoePart tokenMoe;
+    private final MoePart channelMoe;
     private final boolean channelMoeInside;
     private final boolean reRepresent;
     private final LayerNorm tokenNorm;
@@ -55,10 +57,13 @@ public final class SparseMlpBlock extends AbstractBlock {
     private final Block channelMixing;
     private final ReRepresentation reRepresentation2;
 
-    /** Builds the block {@code config} describes (a {@link ModelConfig.Family#SPARSE_MLP} config). */
-    public SparseMlpBlock(ModelConfig config) {
-        patches = config.numPatches();
-        channels = config.width();
+    /** Builds one sparse block of the model {@code config} describes. */
+    public SparseMlpBlock(SparseMlpConfig config) {
+        patches = config.image().numPatches();
+        mixer = config.mixer();
+        channels = mixer.width();
+        tokenMoe = config.tokenMoe();
+        channelMoe = config.moe();
         reRepresent = config.reRepresentation();
         channelMoeInside = reRepresent && config.channelMoeInside();
         int patches2 = reRepresent ? 2 * patches : patches;
@@ -67,17 +72,13 @@ public final class SparseMlpBlock extends AbstractBlock {
         tokenNorm = addChildBlock("tokenNorm", LayerNorm.builder().axis(2).build());
         reRepresentation1 = reRepresent ? addChildBlock("reRepresentation1",
                 new ReRepresentation(patches, channels, patches2, channels2)) : null;
-        int tokenExperts = config.tokenMixingExperts();
-        tokenMixing = addChildBlock("tokenMixing", tokenExperts == 0
-                ? new TokenMixingMlp(patches2, config.tokenMixingHidden())
-                : new TokenMixingMoe(
-                        config.moeLayer(tokenExperts, patches2, config.tokenMixingHidden())));
+        tokenMixing = addChildBlock("tokenMixing", tokenMoe.experts() == 0
+                ? new TokenMixingMlp(patches2, mixer.tokenHidden())
+                : new TokenMixingMoe(tokenMoe.layer(patches2, mixer.tokenHidden())));
         channelNorm = addChildBlock("channelNorm", LayerNorm.builder().axis(2).build());
-        int channelExperts = config.channelMixingExperts();
-        channelMixing = addChildBlock("channelMixing", channelExperts == 0
-                ? new ChannelMixingMlp(channelItemWidth, config.channelMixingHidden())
-                : new ChannelMixingMoe(config.moeLayer(
-                        channelExperts, channelItemWidth, config.channelMixingHidden())));
+        channelMixing = addChildBlock("channelMixing", channelMoe.experts() == 0
+                ? new ChannelMixingMlp(channelItemWidth, mixer.channelHidden())
+                : new ChannelMixingMoe(channelMoe.layer(channelItemWidth, mixer.channelHidden())));
         reRepresentation2 = reRepresent ? addChildBlock("reRepresentation2",
                 new ReRepresentation(patches2, channels2, patches, channels)) : null;
     }
@@ -136,32 +137,27 @@ public final class SparseMlpBlock extends AbstractBlock {
         reRepresentation2.initialize(manager, dataType, inner);
     }
 
-    /** Parameters and FLOPs per image of one block. */
-    static Cost cost(ModelConfig config) {
-        long s = config.numPatches();
-        long c = config.width();
-        boolean rr = config.reRepresentation();
-        boolean inside = rr && config.channelMoeInside();
-        long s2 = rr ? 2 * s : s;
-        long c2 = rr ? c / 2 : c;
+    /**
+     * Parameters and FLOPs per image: {@code MoE_s} routes the {@code C'} columns of length
+     * {@code S'}, {@code MoE_c} the rows of the grid it runs on; re-representation layers are
+     * two linear maps each (channels, then patches).
+     */
+    @Override
+    public Cost cost() {
+        long s = patches;
+        long c = channels;
+        long s2 = reRepresent ? 2 * s : s;
+        long c2 = reRepresent ? c / 2 : c;
         Cost cost = Cost.layerNorm(c);
-        if (rr) {
+        if (reRepresent) {
             cost = cost.plus(Cost.linear(c, c2, s)) // RR1, channels: C -> C/2 on S rows
                     .plus(Cost.linear(s, s2, c2)); // RR1, patches: S -> 2S on C/2 columns
         }
-        int tokenExperts = config.tokenMixingExperts();
-        cost = cost.plus(tokenExperts == 0
-                ? Cost.feedForward(s2, config.tokenMixingHidden(), c2)
-                : Cost.moe(s2, config.tokenMixingHidden(), tokenExperts,
-                        config.expertsPerItem(tokenExperts), c2));
-        long width = inside ? c2 : c;
-        long items = inside ? s2 : s;
-        int channelExperts = config.channelMixingExperts();
-        cost = cost.plus(Cost.layerNorm(width)).plus(channelExperts == 0
-                ? Cost.feedForward(width, config.channelMixingHidden(), items)
-                : Cost.moe(width, config.channelMixingHidden(), channelExperts,
-                        config.expertsPerItem(channelExperts), items));
-        if (rr) {
+        cost = cost.plus(tokenMoe.cost(s2, mixer.tokenHidden(), c2));
+        long width = channelMoeInside ? c2 : c;
+        long items = channelMoeInside ? s2 : s;
+        cost = cost.plus(Cost.layerNorm(width)).plus(channelMoe.cost(width, mixer.channelHidden(), items));
+        if (reRepresent) {
             cost = cost.plus(Cost.linear(c2, c, s2)) // RR2, channels: C/2 -> C on 2S rows
                     .plus(Cost.linear(s2, s, c)); // RR2, patches: 2S -> S on C columns
         }

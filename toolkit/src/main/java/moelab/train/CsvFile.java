@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import moelab.files.RunFiles;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
@@ -40,6 +41,7 @@ final class CsvFile {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
             Files.writeString(path, String.join(",", columns) + "\n", StandardCharsets.UTF_8);
+            RunFiles.setMode(path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + path, e);
         }

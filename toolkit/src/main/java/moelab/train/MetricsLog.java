@@ -1,15 +1,9 @@
 package moelab.train;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import moelab.inspect.ChartFiles;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import moelab.inspect.TrainingCharts;
 import tech.tablesaw.api.ColumnType;
-import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -114,71 +108,12 @@ public final class MetricsLog {
     }
 
     /**
-     * Draws {@code curves.png}: training and evaluation loss against steps, and beside it the
-     * accuracy (classifiers) or the evaluation bits per character (language models).
+     * Draws {@code curves.png} ({@link TrainingCharts#curves}): the loss against steps, and beside
+     * it the accuracy (classifiers) or the bits per character (language models).
      *
      * @return the PNG's path
      */
     public Path plot() {
-        Table all = table();
-        Table steps = all.where(all.stringColumn("kind").isEqualTo("step"));
-        Table epochs = all.where(all.stringColumn("kind").isEqualTo("epoch"));
-
-        XYChart loss = chart("Loss", "step", "cross-entropy (+ aux)");
-        addSeries(loss, "train loss", steps, "step", "loss", false);
-        addSeries(loss, "train task loss", steps, "step", "task_loss", false);
-        addSeries(loss, "eval loss", epochs, "step", "eval_loss", true);
-
-        boolean classifier = hasValues(steps, "accuracy") || hasValues(epochs, "eval_accuracy");
-        XYChart second;
-        if (classifier) {
-            second = chart("Accuracy", "step", "accuracy");
-            addSeries(second, "train (epoch)", epochs, "step", "accuracy", true);
-            addSeries(second, "eval", epochs, "step", "eval_accuracy", true);
-        } else {
-            second = chart("Bits per character", "step", "bits");
-            addSeries(second, "eval bpc", epochs, "step", "eval_bpc", true);
-            addSeries(second, "train bpc", steps, "step", "task_loss", false,
-                    1 / Math.log(2));
-        }
-        Path png = outDir.resolve(PLOT);
-        ChartFiles.savePng(List.of(loss, second), 1, 2, png);
-        return png;
-    }
-
-    private static XYChart chart(String title, String x, String y) {
-        XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(x)
-                .yAxisTitle(y).build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-        return chart;
-    }
-
-    private static boolean hasValues(Table t, String column) {
-        return t.rowCount() > 0 && ((NumericColumn<?>) t.column(column)).countMissing()
-                < t.rowCount();
-    }
-
-    private static void addSeries(XYChart chart, String name, Table t, String x, String y,
-                                  boolean markers) {
-        addSeries(chart, name, t, x, y, markers, 1);
-    }
-
-    private static void addSeries(XYChart chart, String name, Table t, String x, String y,
-                                  boolean markers, double scale) {
-        NumericColumn<?> xs = (NumericColumn<?>) t.column(x);
-        NumericColumn<?> ys = (NumericColumn<?>) t.column(y);
-        List<Double> px = new ArrayList<>();
-        List<Double> py = new ArrayList<>();
-        for (int i = 0; i < t.rowCount(); i++) {
-            if (!ys.isMissing(i) && !xs.isMissing(i)) {
-                px.add(xs.getDouble(i));
-                py.add(ys.getDouble(i) * scale);
-            }
-        }
-        if (px.isEmpty()) {
-            return;
-        }
-        XYSeries series = chart.addSeries(name, px, py);
-        series.setMarker(markers || px.size() == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        return TrainingCharts.saveCurves(table(), outDir.resolve(PLOT));
     }
 }

@@ -33,27 +33,46 @@ public record NamedRun(ModelConfig modelConfig, Block model, DataSplits data) {
      *     fetch it)
      */
     public static NamedRun load(TrainConfig config, Path dataDir) {
-        if (config.model() == null || config.dataset() == null) {
+        return load(new RunDescription(config, null), dataDir);
+    }
+
+    /**
+     * Resolves a run description: its model configuration when it holds one (a run written by
+     * {@link TrainingLoop} with a model config), else the configuration its training config
+     * names; the dataset by name.
+     *
+     * @throws IllegalArgumentException for an unknown name or a model that does not fit the data
+     * @throws moelab.data.DatasetException when the dataset is missing
+     */
+    public static NamedRun load(RunDescription run, Path dataDir) {
+        TrainConfig config = run.train();
+        if (run.model() == null && config.model() == null || config.dataset() == null) {
             throw new IllegalArgumentException("the run needs a model config and a dataset name"
                     + " (--config NAME --dataset NAME); model configs: "
                     + String.join(", ", ModelConfig.names()) + "; datasets: "
                     + String.join(", ", Datasets.NAMES));
         }
-        ModelConfig modelConfig = ModelConfig.byName(config.model());
+        ModelConfig modelConfig = run.model() != null ? run.model()
+                : ModelConfig.byName(config.model());
         DatasetOptions options = DatasetOptions.defaults().withDataDir(dataDir)
                 .withBatchSize(config.batchSize()).withSeed(config.seed());
         if (config.smoke()) {
             options = options.withLimit(TrainConfig.SMOKE_EXAMPLES);
         }
-        boolean lm = modelConfig.family().isLanguageModel();
-        if (lm) {
-            options = options.withSequenceLength(modelConfig.contextLength());
+        Shape input = modelConfig.inputShape(1); // (1, T) or (1, channels, H, W)
+        if (modelConfig.isLanguageModel()) {
+            options = options.withSequenceLength(Math.toIntExact(input.get(1)));
         } else {
-            options = options.withImageSize(modelConfig.imageSize());
+            options = options.withImageSize(Math.toIntExact(input.get(2)));
         }
         DataSplits data = Datasets.byName(config.dataset(), options);
         check(modelConfig, data);
         return new NamedRun(modelConfig, modelConfig.build(), data);
+    }
+
+    /** This run's description: the model configuration and {@code config}. */
+    public RunDescription describe(TrainConfig config) {
+        return new RunDescription(config, modelConfig);
     }
 
     private static void check(ModelConfig m, DataSplits d) {
@@ -65,9 +84,9 @@ public record NamedRun(ModelConfig modelConfig, Block model, DataSplits data) {
                     + " is " + (text ? "text" : "images"));
         }
         if (lm) {
-            if (d.numClasses() > m.vocabSize()) {
+            if (d.numClasses() > m.outputSize()) {
                 throw new IllegalArgumentException("dataset " + d.name() + " has " + d.numClasses()
-                        + " token ids but model " + m.name() + " a vocabulary of " + m.vocabSize());
+                        + " token ids but model " + m.name() + " a vocabulary of " + m.outputSize());
             }
             return;
         }
@@ -77,8 +96,8 @@ public record NamedRun(ModelConfig modelConfig, Block model, DataSplits data) {
                     + " but dataset " + d.name() + " has " + d.exampleShape()
                     + "; pick the model config made for this dataset");
         }
-        if (m.numClasses() != d.numClasses()) {
-            throw new IllegalArgumentException("model " + m.name() + " predicts " + m.numClasses()
+        if (m.outputSize() != d.numClasses()) {
+            throw new IllegalArgumentException("model " + m.name() + " predicts " + m.outputSize()
                     + " classes but dataset " + d.name() + " has " + d.numClasses());
         }
     }

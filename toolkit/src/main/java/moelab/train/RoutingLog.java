@@ -1,15 +1,8 @@
 package moelab.train;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import moelab.inspect.ChartFiles;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import moelab.inspect.TrainingCharts;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.Table;
 
@@ -93,36 +86,11 @@ public final class RoutingLog {
     }
 
     /**
-     * Draws {@code routing.png}, one panel per layer (two panels a row).
+     * Draws {@code routing.png} ({@link TrainingCharts#routing}).
      *
      * @return the PNG's path, or null when no MoE layer has been logged
      */
     public Path plot() {
-        Table t = table();
-        Set<String> layers = new LinkedHashSet<>(t.stringColumn("layer").asList());
-        if (layers.isEmpty()) {
-            return null;
-        }
-        List<XYChart> charts = new ArrayList<>();
-        for (String layer : layers) {
-            Table rows = t.where(t.stringColumn("layer").isEqualTo(layer));
-            XYChart chart = new XYChartBuilder().width(560).height(380)
-                    .title("Expert load: " + layer).xAxisTitle("epoch")
-                    .yAxisTitle("share of kept items").build();
-            Set<Integer> experts = new LinkedHashSet<>(rows.intColumn("expert").asList());
-            for (int e : experts) {
-                Table expertRows = rows.where(rows.intColumn("expert").isEqualTo(e));
-                List<Integer> epochs = expertRows.intColumn("epoch").asList();
-                List<Double> share = expertRows.doubleColumn("load_fraction").asList();
-                XYSeries series = chart.addSeries("expert " + e, epochs, share);
-                series.setMarker(SeriesMarkers.CIRCLE);
-            }
-            charts.add(chart);
-        }
-        int columns = Math.min(2, charts.size());
-        int rows = (charts.size() + columns - 1) / columns;
-        Path png = outDir.resolve(PLOT);
-        ChartFiles.savePng(charts, rows, columns, png);
-        return png;
+        return TrainingCharts.saveRouting(table(), outDir.resolve(PLOT));
     }
 }

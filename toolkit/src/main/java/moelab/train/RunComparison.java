@@ -1,20 +1,14 @@
 package moelab.train;
 
-import java.awt.Color;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import moelab.files.RunFiles;
 import moelab.inspect.ChartFiles;
+import moelab.inspect.ComparisonCharts;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.NumericColumn;
@@ -37,11 +31,6 @@ public final class RunComparison {
     public static final String MARKDOWN = "summary.md";
     /** The chart. */
     public static final String PLOT = "comparison.png";
-
-    /** Distinct colours for up to eight runs (the default palette repeats a yellow). */
-    private static final Color[] COLORS = {new Color(31, 119, 180), new Color(255, 127, 14),
-        new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189),
-        new Color(140, 86, 75), new Color(227, 119, 194), new Color(23, 190, 207)};
 
     private final List<Path> runs;
     private final List<Table> epochs;
@@ -121,95 +110,26 @@ public final class RunComparison {
 
     /**
      * Classifiers: test accuracy against epochs (left) and training minutes (right). Language
-     * models, evaluated once per epoch: the training bits per character (task loss / ln 2, mean
-     * of the last {@value #WINDOW} steps) against steps and against training minutes.
+     * models, evaluated once per epoch: the training bits per character against steps and against
+     * training minutes (see {@link ComparisonCharts}).
      */
     public List<XYChart> charts() {
-        return classifier ? evaluationCharts() : trainingBpcCharts();
-    }
-
-    /** Steps averaged in the training curves of language models. */
-    static final int WINDOW = 50;
-
-    private List<XYChart> evaluationCharts() {
-        String label = "test accuracy";
-        XYChart byEpoch = chart(label + " by epoch", "epoch", label);
-        XYChart byTime = chart(label + " by training wall-clock", "minutes", label);
-        for (int i = 0; i < runs.size(); i++) {
-            Table t = epochs.get(i);
-            String name = runs.get(i).getFileName().toString();
-            double[] y = t.doubleColumn(metric()).asDoubleArray();
-            byEpoch.addSeries(name, t.longColumn("epoch").asDoubleArray(), y);
-            int run = i;
-            double[] minutes = t.longColumn("step").asList().stream()
-                    .mapToDouble(step -> trainingSeconds(run, step) / 60).toArray();
-            byTime.addSeries(name, minutes, y);
-        }
-        return List.of(byEpoch, byTime);
-    }
-
-    private List<XYChart> trainingBpcCharts() {
-        String label = "training bits per character";
-        XYChart byStep = chart(label + " (" + WINDOW + "-step mean) by step", "step", label);
-        XYChart byTime = chart(label + " by training wall-clock", "minutes", label);
-        double lowest = Double.MAX_VALUE;
-        double highestFinal = 0;
-        for (int i = 0; i < runs.size(); i++) {
-            Table t = steps.get(i);
-            String name = runs.get(i).getFileName().toString();
-            double[] bpc = movingMean(t.doubleColumn("task_loss").divide(Math.log(2))
-                    .asDoubleArray());
-            byStep.addSeries(name, t.longColumn("step").asDoubleArray(), bpc).setMarker(
-                    SeriesMarkers.NONE);
-            byTime.addSeries(name, t.doubleColumn("elapsed_s").divide(60).asDoubleArray(), bpc)
-                    .setMarker(SeriesMarkers.NONE);
-            lowest = Math.min(lowest, Arrays.stream(bpc).min().orElse(0));
-            highestFinal = Math.max(highestFinal, bpc[bpc.length - 1]);
-        }
-        for (XYChart chart : List.of(byStep, byTime)) {
-            // the first steps (8 bits and more) would flatten the part where the models differ
-            chart.getStyler().setYAxisMin(Math.floor(lowest * 10) / 10);
-            chart.getStyler().setYAxisMax(Math.ceil(highestFinal * 1.5 * 10) / 10);
-        }
-        return List.of(byStep, byTime);
-    }
-
-    /** Mean of each value and the up to {@code WINDOW - 1} values before it. */
-    static double[] movingMean(double[] values) {
-        double[] mean = new double[values.length];
-        double sum = 0;
-        for (int i = 0; i < values.length; i++) {
-            sum += values[i] - (i >= WINDOW ? values[i - WINDOW] : 0);
-            mean[i] = sum / Math.min(i + 1, WINDOW);
-        }
-        return mean;
-    }
-
-    private XYChart chart(String title, String x, String y) {
-        XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(x)
-                .yAxisTitle(y).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setXAxisDecimalPattern("#.#");
-        chart.getStyler().setXAxisTickMarkSpacingHint(90);
-        chart.getStyler().setSeriesColors(COLORS);
-        return chart;
+        List<String> names = runs.stream().map(r -> r.getFileName().toString()).toList();
+        return ComparisonCharts.of(names, epochs, steps, classifier);
     }
 
     /** Writes {@code summary.csv}, {@code summary.md} and {@code comparison.png} into {@code out}. */
     public void write(Path out) {
         Table summary = summary();
-        try {
-            Files.createDirectories(out);
-            Path csv = Files.createTempFile(out.toAbsolutePath(), ".summary", ".csv");
-            summary.write().csv(csv.toFile());
-            replace(out.resolve(CSV), csv);
-            Path md = Files.createTempFile(out.toAbsolutePath(), ".summary", ".md");
-            replace(out.resolve(MARKDOWN), Files.writeString(md, toMarkdown(summary),
-                    StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the comparison into " + out, e);
-        }
+        RunFiles.writeAtomically(out.resolve(CSV), stream -> summary.write().csv(stream));
+        byte[] md = toMarkdown(summary).getBytes(StandardCharsets.UTF_8);
+        RunFiles.writeAtomically(out.resolve(MARKDOWN), stream -> stream.write(md));
         ChartFiles.savePng(charts(), 1, 2, out.resolve(PLOT));
+    }
+
+    /** The summary as a Markdown table, numbers rounded to 4 decimals (for the console). */
+    public String summaryTable() {
+        return toMarkdown(summary());
     }
 
     /** A table as a Markdown table, numbers with 4 significant decimals. */
@@ -230,14 +150,11 @@ public final class RunComparison {
     }
 
     private static String format(Object value) {
+        if (value == null) {
+            return "n/a"; // e.g. minutes of a log thinned to fewer step rows
+        }
         return value instanceof Double d ? String.format(Locale.ROOT, "%.4f", d)
                 : String.valueOf(value);
-    }
-
-    /** Moves a finished temporary file over {@code target} in one step. */
-    private static void replace(Path target, Path finished) throws IOException {
-        Files.move(finished, target, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static boolean hasValues(Table t, String column) {

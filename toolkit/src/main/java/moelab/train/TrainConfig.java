@@ -1,12 +1,15 @@
 package moelab.train;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Everything that decides a training run's result: model and dataset names, the optimiser and its
- * schedule, the seed, the step caps. A checkpoint stores it so that {@code --resume} and {@code
- * eval} rebuild exactly the same run; the output directory is not part of it.
+ * schedule, the seed, the step caps. A checkpoint and the run's {@code run.json} store it (see
+ * {@link RunDescription}) so that {@code --resume} and {@code eval} rebuild exactly the same run;
+ * the output directory is not part of it.
  *
  * <p>Defaults: AdamW with {@code β1 = 0.9, β2 = 0.999, ε = 1e-8}, weight decay 0.01 (matrices
  * only, see {@link AdamW}), linear warm-up over 5% of the steps then cosine decay to 0, gradient
@@ -16,8 +19,32 @@ import java.util.Properties;
  * <p>Environment knobs (applied by {@link #withEnvironment(Map)}): {@code MOELAB_SMOKE=1} caps the
  * run at one epoch of at most {@value #SMOKE_STEPS} steps (the CLI also loads only {@value
  * #SMOKE_EXAMPLES} examples); {@code MOELAB_MAX_STEPS=N} caps the total number of optimiser steps.
+ *
+ * @param model the model configuration's name (a label; the run's {@code run.json} holds the
+ *     configuration itself), or null
+ * @param dataset the named dataset (see {@code Datasets.byName}), or null
+ * @param epochs passes over the training set
+ * @param batchSize examples per step {@code B}
+ * @param learningRate peak learning rate, reached at the end of warm-up
+ * @param finalLearningRate learning rate at the end of the cosine decay
+ * @param warmupSteps configured warm-up steps, or -1 for 5% of the total
+ * @param weightDecay AdamW's decoupled weight decay {@code λ}
+ * @param beta1 AdamW's first-moment decay {@code β1}
+ * @param beta2 AdamW's second-moment decay {@code β2}
+ * @param epsilon AdamW's {@code ε}
+ * @param clipNorm largest global gradient norm; {@code <= 0} turns clipping off
+ * @param auxLossWeight weight of the summed MoE aux losses in the total loss
+ * @param seed seed of parameter initialisation, data order and per-step randomness
+ * @param maxSteps cap on the total number of optimiser steps; 0 means no cap
+ * @param checkpointEvery a checkpoint every this many steps (and at each epoch end); 0: epoch
+ *     ends only
+ * @param smoke whether {@code MOELAB_SMOKE} was on: data loaders should read few examples
  */
-public final class TrainConfig {
+public record TrainConfig(String model, String dataset, int epochs, int batchSize,
+                          double learningRate, double finalLearningRate, int warmupSteps,
+                          double weightDecay, double beta1, double beta2, double epsilon,
+                          double clipNorm, double auxLossWeight, long seed, long maxSteps,
+                          int checkpointEvery, boolean smoke) {
 
     /** Step cap under {@code MOELAB_SMOKE=1}. */
     public static final int SMOKE_STEPS = 20;
@@ -25,42 +52,31 @@ public final class TrainConfig {
     /** Examples per split a data loader should read under {@code MOELAB_SMOKE=1}. */
     public static final int SMOKE_EXAMPLES = 512;
 
-    private final String model;
-    private final String dataset;
-    private final int epochs;
-    private final int batchSize;
-    private final double learningRate;
-    private final double finalLearningRate;
-    private final int warmupSteps;
-    private final double weightDecay;
-    private final double beta1;
-    private final double beta2;
-    private final double epsilon;
-    private final double clipNorm;
-    private final double auxLossWeight;
-    private final long seed;
-    private final long maxSteps;
-    private final int checkpointEvery;
-    private final boolean smoke;
+    private static final Gson JSON = new GsonBuilder().setPrettyPrinting().create();
 
-    private TrainConfig(Builder b) {
-        model = b.model;
-        dataset = b.dataset;
-        epochs = b.epochs;
-        batchSize = b.batchSize;
-        learningRate = b.learningRate;
-        finalLearningRate = b.finalLearningRate;
-        warmupSteps = b.warmupSteps;
-        weightDecay = b.weightDecay;
-        beta1 = b.beta1;
-        beta2 = b.beta2;
-        epsilon = b.epsilon;
-        clipNorm = b.clipNorm;
-        auxLossWeight = b.auxLossWeight;
-        seed = b.seed;
-        maxSteps = b.maxSteps;
-        checkpointEvery = b.checkpointEvery;
-        smoke = b.smoke;
+    /** Checks every value; the message names the first one out of range and its range. */
+    public TrainConfig {
+        require(epochs >= 1, "epochs", epochs, "at least 1");
+        require(batchSize >= 1, "batchSize", batchSize, "at least 1");
+        require(learningRate > 0, "learningRate", learningRate, "positive");
+        require(finalLearningRate >= 0 && finalLearningRate < learningRate, "finalLearningRate",
+                finalLearningRate, "in [0, learningRate)");
+        require(beta1 >= 0 && beta1 < 1, "beta1", beta1, "in [0, 1)");
+        require(beta2 >= 0 && beta2 < 1, "beta2", beta2, "in [0, 1)");
+        require(epsilon > 0, "epsilon", epsilon, "positive");
+        require(weightDecay >= 0, "weightDecay", weightDecay, "at least 0");
+        require(maxSteps >= 0, "maxSteps", maxSteps, "at least 0 (0: no cap)");
+        require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery,
+                "at least 0 (0: epoch ends only)");
+        require(auxLossWeight >= 0, "auxLossWeight", auxLossWeight, "at least 0");
+        require(warmupSteps >= -1, "warmupSteps", warmupSteps, "at least 0, or -1 for 5%");
+    }
+
+    private static void require(boolean ok, String name, Object value, String range) {
+        if (!ok) {
+            throw new IllegalArgumentException("invalid training configuration: " + name + "="
+                    + value + " must be " + range);
+        }
     }
 
     /** Starts a builder with the defaults listed in the class comment. */
@@ -70,25 +86,31 @@ public final class TrainConfig {
 
     /** A builder holding this configuration's values, to change a few of them. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.model = model;
-        b.dataset = dataset;
-        b.epochs = epochs;
-        b.batchSize = batchSize;
-        b.learningRate = learningRate;
-        b.finalLearningRate = finalLearningRate;
-        b.warmupSteps = warmupSteps;
-        b.weightDecay = weightDecay;
-        b.beta1 = beta1;
-        b.beta2 = beta2;
-        b.epsilon = epsilon;
-        b.clipNorm = clipNorm;
-        b.auxLossWeight = auxLossWeight;
-        b.seed = seed;
-        b.maxSteps = maxSteps;
-        b.checkpointEvery = checkpointEvery;
-        b.smoke = smoke;
-        return b;
+        return JSON.fromJson(toJson(), Builder.class);
+    }
+
+    /** This configuration as a JSON object (one key per component). */
+    public String toJson() {
+        return JSON.toJson(this);
+    }
+
+    /**
+     * Reads a configuration written by {@link #toJson()}; missing keys take the defaults.
+     *
+     * @throws IllegalArgumentException when the text is not such an object or a value is out of
+     *     range
+     */
+    public static TrainConfig fromJson(String json) {
+        try {
+            Builder b = JSON.fromJson(json, Builder.class);
+            if (b == null) {
+                throw new IllegalArgumentException("empty training configuration");
+            }
+            return b.build();
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("the training configuration is not valid JSON: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -138,167 +160,6 @@ public final class TrainConfig {
             return (int) Math.min(warmupSteps, totalSteps);
         }
         return (int) Math.max(1, Math.round(0.05 * totalSteps));
-    }
-
-    /** The named model configuration (see {@code ModelConfig.byName}), or null. */
-    public String model() {
-        return model;
-    }
-
-    /** The named dataset (see {@code Datasets.byName}), or null. */
-    public String dataset() {
-        return dataset;
-    }
-
-    /** Passes over the training set. */
-    public int epochs() {
-        return epochs;
-    }
-
-    /** Examples per step {@code B}. */
-    public int batchSize() {
-        return batchSize;
-    }
-
-    /** Peak learning rate, reached at the end of warm-up. */
-    public double learningRate() {
-        return learningRate;
-    }
-
-    /** Learning rate at the end of the cosine decay. */
-    public double finalLearningRate() {
-        return finalLearningRate;
-    }
-
-    /** Configured warm-up steps, or -1 for 5% of the total. */
-    public int warmupSteps() {
-        return warmupSteps;
-    }
-
-    /** AdamW's decoupled weight decay {@code λ}. */
-    public double weightDecay() {
-        return weightDecay;
-    }
-
-    /** AdamW's first-moment decay {@code β1}. */
-    public double beta1() {
-        return beta1;
-    }
-
-    /** AdamW's second-moment decay {@code β2}. */
-    public double beta2() {
-        return beta2;
-    }
-
-    /** AdamW's {@code ε}. */
-    public double epsilon() {
-        return epsilon;
-    }
-
-    /** Largest global gradient norm; {@code <= 0} turns clipping off. */
-    public double clipNorm() {
-        return clipNorm;
-    }
-
-    /** Weight of the summed MoE aux losses in the total loss. */
-    public double auxLossWeight() {
-        return auxLossWeight;
-    }
-
-    /** Seed of parameter initialisation, data order and per-step randomness. */
-    public long seed() {
-        return seed;
-    }
-
-    /** Cap on the total number of optimiser steps; 0 means no cap. */
-    public long maxSteps() {
-        return maxSteps;
-    }
-
-    /** A checkpoint is written every this many steps (and at each epoch end); 0: epoch ends only. */
-    public int checkpointEvery() {
-        return checkpointEvery;
-    }
-
-    /** Whether {@code MOELAB_SMOKE} was on: data loaders should read few examples. */
-    public boolean smoke() {
-        return smoke;
-    }
-
-    /** This configuration as text properties, as stored in a checkpoint. */
-    public Properties toProperties() {
-        Properties p = new Properties();
-        if (model != null) {
-            p.setProperty("model", model);
-        }
-        if (dataset != null) {
-            p.setProperty("dataset", dataset);
-        }
-        p.setProperty("epochs", Integer.toString(epochs));
-        p.setProperty("batchSize", Integer.toString(batchSize));
-        p.setProperty("learningRate", Double.toString(learningRate));
-        p.setProperty("finalLearningRate", Double.toString(finalLearningRate));
-        p.setProperty("warmupSteps", Integer.toString(warmupSteps));
-        p.setProperty("weightDecay", Double.toString(weightDecay));
-        p.setProperty("beta1", Double.toString(beta1));
-        p.setProperty("beta2", Double.toString(beta2));
-        p.setProperty("epsilon", Double.toString(epsilon));
-        p.setProperty("clipNorm", Double.toString(clipNorm));
-        p.setProperty("auxLossWeight", Double.toString(auxLossWeight));
-        p.setProperty("seed", Long.toString(seed));
-        p.setProperty("maxSteps", Long.toString(maxSteps));
-        p.setProperty("checkpointEvery", Integer.toString(checkpointEvery));
-        p.setProperty("smoke", Boolean.toString(smoke));
-        return p;
-    }
-
-    /**
-     * Reads a configuration written by {@link #toProperties()}; missing keys take the defaults.
-     *
-     * @throws IllegalArgumentException when a value does not parse
-     */
-    public static TrainConfig fromProperties(Properties p) {
-        Builder b = builder();
-        try {
-            b.model = p.getProperty("model");
-            b.dataset = p.getProperty("dataset");
-            b.epochs = Integer.parseInt(p.getProperty("epochs", Integer.toString(b.epochs)));
-            b.batchSize = Integer.parseInt(p.getProperty("batchSize", Integer.toString(b.batchSize)));
-            b.learningRate = Double.parseDouble(p.getProperty("learningRate", "" + b.learningRate));
-            b.finalLearningRate = Double.parseDouble(
-                    p.getProperty("finalLearningRate", "" + b.finalLearningRate));
-            b.warmupSteps = Integer.parseInt(p.getProperty("warmupSteps", "" + b.warmupSteps));
-            b.weightDecay = Double.parseDouble(p.getProperty("weightDecay", "" + b.weightDecay));
-            b.beta1 = Double.parseDouble(p.getProperty("beta1", "" + b.beta1));
-            b.beta2 = Double.parseDouble(p.getProperty("beta2", "" + b.beta2));
-            b.epsilon = Double.parseDouble(p.getProperty("epsilon", "" + b.epsilon));
-            b.clipNorm = Double.parseDouble(p.getProperty("clipNorm", "" + b.clipNorm));
-            b.auxLossWeight = Double.parseDouble(p.getProperty("auxLossWeight", "" + b.auxLossWeight));
-            b.seed = Long.parseLong(p.getProperty("seed", "" + b.seed));
-            b.maxSteps = Long.parseLong(p.getProperty("maxSteps", "" + b.maxSteps));
-            b.checkpointEvery = Integer.parseInt(
-                    p.getProperty("checkpointEvery", "" + b.checkpointEvery));
-            b.smoke = Boolean.parseBoolean(p.getProperty("smoke", "false"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad training configuration " + p + ": "
-                    + e.getMessage(), e);
-        }
-        return b.build();
-    }
-
-    @Override
-    public String toString() {
-        return "TrainConfig" + new java.util.TreeMap<>(toProperties());
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TrainConfig && ((TrainConfig) o).toProperties().equals(toProperties());
-    }
-
-    @Override
-    public int hashCode() {
-        return toProperties().hashCode();
     }
 
     /** Builder; every field has a default, so all setters are {@code optX}. */
@@ -423,23 +284,12 @@ public final class TrainConfig {
         /**
          * Builds the configuration.
          *
-         * @throws IllegalArgumentException for a non-positive epoch count, batch size or learning
-         *     rate, betas outside [0, 1), or negative caps
+         * @throws IllegalArgumentException naming the first value out of range and its range
          */
         public TrainConfig build() {
-            if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || finalLearningRate < 0
-                    || finalLearningRate >= learningRate || beta1 < 0 || beta1 >= 1 || beta2 < 0
-                    || beta2 >= 1 || !(epsilon > 0) || weightDecay < 0 || maxSteps < 0
-                    || checkpointEvery < 0 || auxLossWeight < 0) {
-                throw new IllegalArgumentException("invalid training configuration: epochs="
-                        + epochs + " batchSize=" + batchSize + " lr=" + learningRate + " finalLr="
-                        + finalLearningRate + " betas=" + beta1 + "," + beta2 + " eps=" + epsilon
-                        + " weightDecay=" + weightDecay + " maxSteps=" + maxSteps
-                        + " checkpointEvery=" + checkpointEvery + " auxLossWeight="
-                        + auxLossWeight + " (need epochs, batch size, lr > 0, 0 <= finalLr < lr,"
-                        + " betas in [0,1), eps > 0, the rest >= 0)");
-            }
-            return new TrainConfig(this);
+            return new TrainConfig(model, dataset, epochs, batchSize, learningRate,
+                    finalLearningRate, warmupSteps, weightDecay, beta1, beta2, epsilon, clipNorm,
+                    auxLossWeight, seed, maxSteps, checkpointEvery, smoke);
         }
     }
 }

@@ -21,6 +21,8 @@ import moelab.mixing.ReRepresentation;
 import moelab.mixing.TokenMixingMlp;
 import moelab.mixing.TokenMixingMoe;
 import moelab.models.ModelConfig;
+import moelab.models.MoePart;
+import moelab.models.SparseMlpConfig;
 import moelab.moe.MoeLayer;
 import moelab.routing.BatchPriorityRouter;
 import moelab.routing.Priority;
@@ -41,9 +43,12 @@ import org.junit.jupiter.api.Test;
         value = {"moelab.mixing.TokenMixingMoe", "moelab.mixing.ChannelMixingMoe", "moelab.moe.MoeLayer",
                 "moelab.models.SparseMlpBlock"})
 @Forbids(exercise = "09-sparse-block-flops",
-        value = {"moelab.models.Cost", "moelab.models.SparseMlpBlock", "moelab.models.ModelConfig#cost",
+        value = {"moelab.models.Cost", "moelab.models.SparseMlpBlock", "moelab.models.SparseMlp",
+                "moelab.models.CostedBlock", "moelab.models.MoePart#cost", "moelab.models.ModelConfig#cost",
                 "moelab.models.ModelConfig#flopsPerExample", "moelab.models.ModelConfig#parameterCount",
-                "moelab.models.ModelConfig#activeParameterCount"})
+                "moelab.models.ModelConfig#activeParameterCount", "moelab.models.SparseMlpConfig#cost",
+                "moelab.models.SparseMlpConfig#build", "moelab.models.SparseMlpConfig#flopsPerExample",
+                "moelab.models.SparseMlpConfig#parameterCount", "moelab.models.SparseMlpConfig#activeParameterCount"})
 class SparseMlpInFullExercises extends NDArrayExercises {
 
     private NDArray reRepresent(NDArray x, NDArray wc, NDArray bc, NDArray ws, NDArray bs) {
@@ -56,12 +61,12 @@ class SparseMlpInFullExercises extends NDArrayExercises {
                 boolean.class).call(NDArray.class, x, gate, router, experts, training);
     }
 
-    private long sparseBlockFlops(ModelConfig config) {
-        return Student.method("sparseBlockFlops", ModelConfig.class).call(Long.class, config);
+    private long sparseBlockFlops(SparseMlpConfig config) {
+        return Student.method("sparseBlockFlops", SparseMlpConfig.class).call(Long.class, config);
     }
 
-    private double sparseBlockPaddedFlops(ModelConfig config, int batchSize) {
-        return Student.method("sparseBlockPaddedFlops", ModelConfig.class, int.class)
+    private double sparseBlockPaddedFlops(SparseMlpConfig config, int batchSize) {
+        return Student.method("sparseBlockPaddedFlops", SparseMlpConfig.class, int.class)
                 .call(Double.class, config, batchSize);
     }
 
@@ -336,16 +341,16 @@ class SparseMlpInFullExercises extends NDArrayExercises {
     // ---- 09-sparse-block-flops: sparseBlockFlops(config), sparseBlockPaddedFlops(config, B) --------
 
     /** The toolkit's FLOPs of one sparse block: a one-block Sparse-MLP's minus a zero-block one's. */
-    private static long toolkitBlockFlops(ModelConfig config) {
-        ModelConfig two = config.toBuilder().optNumBlocks(2).optNumSparseBlocks(2).build();
-        ModelConfig one = config.toBuilder().optNumBlocks(1).optNumSparseBlocks(1).build();
+    private static long toolkitBlockFlops(SparseMlpConfig config) {
+        SparseMlpConfig two = config.withMixer(config.mixer().withBlocks(2)).withMoe(config.moe().withBlocks(2));
+        SparseMlpConfig one = config.withMixer(config.mixer().withBlocks(1)).withMoe(config.moe().withBlocks(1));
         return two.flopsPerExample() - one.flopsPerExample();
     }
 
-    private static String describe(ModelConfig c) {
-        return c.name() + " (S=" + c.numPatches() + ", C=" + c.width() + ", D_S=" + c.tokenMixingHidden() + ", D_C="
-                + c.channelMixingHidden() + ", E_s=" + c.tokenMixingExperts() + ", E_c=" + c.channelMixingExperts()
-                + ", K=" + c.topK() + ", capacity factor " + c.capacityFactor() + ", channelMoeInside="
+    private static String describe(SparseMlpConfig c) {
+        return c.name() + " (S=" + c.image().numPatches() + ", C=" + c.mixer().width() + ", D_S=" + c.mixer().tokenHidden()
+                + ", D_C=" + c.mixer().channelHidden() + ", E_s=" + c.tokenExperts() + ", E_c=" + c.moe().experts()
+                + ", K=" + c.moe().topK() + ", capacity factor " + c.moe().capacityFactor() + ", channelMoeInside="
                 + c.channelMoeInside() + ", reRepresentation=" + c.reRepresentation() + ")";
     }
 
@@ -353,7 +358,7 @@ class SparseMlpInFullExercises extends NDArrayExercises {
     @Tag("09-sparse-block-flops")
     @DisplayName("sparse-mlp-tiny's block by hand: 5,588,352 FLOPs per image (RR1 508,032 + MoE_s 827,904 + MoE_c 3,236,352 + RR2 1,016,064)")
     void sparseBlockFlopsGolden() {
-        ModelConfig tiny = ModelConfig.byName("sparse-mlp-tiny");
+        SparseMlpConfig tiny = ModelConfig.byName("sparse-mlp-tiny", SparseMlpConfig.class);
         // S=49, C=64, S'=98, C'=32, D_S=64, D_C=256, E=4, K=1, MoE_c on (S, C)
         long rr1 = 2L * 64 * 32 * 49 + 2L * 49 * 98 * 32;       // 200,704 + 307,328
         long moeS = 2L * 98 * 4 * 32 + 4L * 98 * 64 * 32;       // gate 25,088 + one expert 802,816
@@ -371,16 +376,17 @@ class SparseMlpInFullExercises extends NDArrayExercises {
     @Tag("09-sparse-block-flops")
     @DisplayName("matches moelab's Cost for tiny, cifar and b16 blocks, K=2, E_s != E_c, dense slots (E=0), MoE_c inside, no re-representation")
     void sparseBlockFlopsMatchesToolkit() {
-        ModelConfig tiny = ModelConfig.byName("sparse-mlp-tiny");
-        List<ModelConfig> configs = List.of(tiny, ModelConfig.byName("sparse-mlp-cifar"), ModelConfig.byName("sparse-mlp-b16"),
-                tiny.toBuilder().optName("tiny K=2").optTopK(2).build(),
-                tiny.toBuilder().optName("tiny E_s=16 E_c=8").optTokenMixingExperts(16).optChannelMixingExperts(8).build(),
-                tiny.toBuilder().optName("tiny dense MoE_s").optTokenMixingExperts(0).build(),
-                tiny.toBuilder().optName("tiny dense MoE_c").optChannelMixingExperts(0).optTopK(2).build(),
-                tiny.toBuilder().optName("tiny inside").optChannelMoeInside(true).optChannelMixingExperts(8).build(),
-                tiny.toBuilder().optName("tiny no RR").optReRepresentation(false).optTopK(2).build(),
-                tiny.toBuilder().optName("tiny one expert").optTokenMixingExperts(1).optChannelMixingExperts(1).build());
-        for (ModelConfig config : configs) {
+        SparseMlpConfig tiny = ModelConfig.byName("sparse-mlp-tiny", SparseMlpConfig.class);
+        List<SparseMlpConfig> configs = List.of(tiny, ModelConfig.byName("sparse-mlp-cifar", SparseMlpConfig.class),
+                ModelConfig.byName("sparse-mlp-b16", SparseMlpConfig.class),
+                tiny.withName("tiny K=2").withMoe(tiny.moe().withTopK(2)),
+                tiny.withName("tiny E_s=16 E_c=8").withTokenExperts(16).withMoe(tiny.moe().withExperts(8)),
+                tiny.withName("tiny dense MoE_s").withTokenExperts(0),
+                tiny.withName("tiny dense MoE_c").withMoe(tiny.moe().withExperts(0).withTopK(2)),
+                tiny.withName("tiny inside").withChannelMoeInside(true).withMoe(tiny.moe().withExperts(8)),
+                tiny.withName("tiny no RR").withReRepresentation(false).withMoe(tiny.moe().withTopK(2)),
+                tiny.withName("tiny one expert").withTokenExperts(1).withMoe(tiny.moe().withExperts(1)));
+        for (SparseMlpConfig config : configs) {
             long expected = toolkitBlockFlops(config);
             long actual = sparseBlockFlops(config);
             assertEquals(expected, actual, "sparseBlockFlops(" + describe(config) + "): expected " + expected
@@ -392,7 +398,7 @@ class SparseMlpInFullExercises extends NDArrayExercises {
     @Tag("09-sparse-block-flops")
     @DisplayName("padded buffers, sparse-mlp-tiny, B=64: 6,591,872 FLOPs per image (experts run E·capacity rows: 2,560 for MoE_s, 3,920 for MoE_c)")
     void sparseBlockPaddedFlopsGolden() {
-        ModelConfig tiny = ModelConfig.byName("sparse-mlp-tiny");
+        SparseMlpConfig tiny = ModelConfig.byName("sparse-mlp-tiny", SparseMlpConfig.class);
         // MoE_s: T = 64·32 = 2048 items, capacity ceil(2048·1.25/4) = 640, 4·640 = 2560 rows of 4·98·64 FLOPs
         // MoE_c: T = 64·49 = 3136 items, capacity ceil(3136·1.25/4) = 980, 4·980 = 3920 rows of 4·64·256 FLOPs
         double expected = 5_588_352.0 - 802_816 - 3_211_264 + 2560.0 * 4 * 98 * 64 / 64 + 3920.0 * 4 * 64 * 256 / 64;
@@ -405,19 +411,19 @@ class SparseMlpInFullExercises extends NDArrayExercises {
     @Tag("09-sparse-block-flops")
     @DisplayName("padded buffers on other configs: capacity factor 1.0 with an even split costs no more than sparseBlockFlops; 2.0, K=2, no dropping (factor 0), B=3 follow ceil(K·T·factor/E)")
     void sparseBlockPaddedFlopsFollowsCapacity() {
-        ModelConfig tiny = ModelConfig.byName("sparse-mlp-tiny");
-        ModelConfig even = tiny.toBuilder().optName("tiny factor 1.0").optCapacityFactor(1.0).build();
+        SparseMlpConfig tiny = ModelConfig.byName("sparse-mlp-tiny", SparseMlpConfig.class);
+        SparseMlpConfig even = tiny.withName("tiny factor 1.0").withMoe(tiny.moe().withCapacityFactor(1.0));
         long useful = toolkitBlockFlops(even);
         double padded = sparseBlockPaddedFlops(even, 64);
         assertEquals(useful, padded, 1e-6 * useful, "sparseBlockPaddedFlops(" + describe(even) + ", B=64): T divisible"
                 + " by E and factor 1.0 means no padding, so it should equal the useful FLOPs " + useful);
-        List<ModelConfig> configs = List.of(
-                tiny.toBuilder().optName("tiny factor 2.0").optCapacityFactor(2.0).build(),
-                tiny.toBuilder().optName("tiny K=2").optTopK(2).build(),
-                tiny.toBuilder().optName("tiny no dropping").optCapacityFactor(0).build(),
-                tiny.toBuilder().optName("tiny E_s=8 dense MoE_c").optTokenMixingExperts(8).optChannelMixingExperts(0).build(),
-                tiny.toBuilder().optName("tiny no RR").optReRepresentation(false).build());
-        for (ModelConfig config : configs) {
+        List<SparseMlpConfig> configs = List.of(
+                tiny.withName("tiny factor 2.0").withMoe(tiny.moe().withCapacityFactor(2.0)),
+                tiny.withName("tiny K=2").withMoe(tiny.moe().withTopK(2)),
+                tiny.withName("tiny no dropping").withMoe(tiny.moe().withCapacityFactor(0)),
+                tiny.withName("tiny E_s=8 dense MoE_c").withTokenExperts(8).withMoe(tiny.moe().withExperts(0)),
+                tiny.withName("tiny no RR").withReRepresentation(false));
+        for (SparseMlpConfig config : configs) {
             for (int batch : new int[] {3, 64}) {
                 double expected = paddedByFormula(config, batch);
                 double actual = sparseBlockPaddedFlops(config, batch);
@@ -428,17 +434,18 @@ class SparseMlpInFullExercises extends NDArrayExercises {
     }
 
     /** Useful FLOPs with each MoE layer's k·T expert rows replaced by E·capacity rows. */
-    private static double paddedByFormula(ModelConfig c, int batch) {
+    private static double paddedByFormula(SparseMlpConfig c, int batch) {
         boolean rr = c.reRepresentation();
-        long s = c.numPatches();
-        long ch = c.width();
+        long s = c.image().numPatches();
+        long ch = c.mixer().width();
         long s2 = rr ? 2 * s : s;
         long c2 = rr ? ch / 2 : ch;
         boolean inside = rr && c.channelMoeInside();
         double flops = toolkitBlockFlops(c);
-        flops += paddingOf(c.tokenMixingExperts(), c.topK(), c.capacityFactor(), c2, 4.0 * s2 * c.tokenMixingHidden(), batch);
-        flops += paddingOf(c.channelMixingExperts(), c.topK(), c.capacityFactor(), inside ? s2 : s,
-                4.0 * (inside ? c2 : ch) * c.channelMixingHidden(), batch);
+        MoePart moe = c.moe();
+        flops += paddingOf(c.tokenExperts(), moe.topK(), moe.capacityFactor(), c2, 4.0 * s2 * c.mixer().tokenHidden(), batch);
+        flops += paddingOf(moe.experts(), moe.topK(), moe.capacityFactor(), inside ? s2 : s,
+                4.0 * (inside ? c2 : ch) * c.mixer().channelHidden(), batch);
         return flops;
     }
 
