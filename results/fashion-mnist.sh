@@ -9,11 +9,12 @@
 #   SMOKE=1     5 steps a run into a temporary directory, to check the script (about 4 min here)
 #   Leave it in the background: nohup bash results/fashion-mnist.sh > runs/fmnist.out 2>&1 &
 #
-# Expected time on a quiet 2-core CPU: about 55 min per Sparse-MLP run and 35 min per Mixer run,
-# about 3 h for the default 2 seeds x 2 models. Measured with results/measure.sh (batch 128,
-# steps 10-40): sparse-mlp-tiny 0.280 CPU s/step on one thread (0.317 s wall at load 9-11),
-# mixer-tiny-eqflop MIXER_MEASURE; 25 epochs are 11,725 steps plus 25 test-set evaluations.
-# Those are one-thread figures, an upper bound: two threads on a quiet machine are faster.
+# Expected time on a quiet 2-core CPU: at most 56 min per Sparse-MLP run (53 min of training
+# steps, ~3 min of test-set evaluations) and 45 min per Mixer run; about 3.4 h for the default 2
+# seeds x 2 models. 30 epochs are 14,070 steps of 128 images. Measured with results/measure.sh
+# (batch 128, steps 10-40, 2026-11-26, other jobs on the machine): sparse-mlp-tiny 0.226 s/step
+# wall on two threads (load average 6-7), 0.280 CPU s/step on one thread; mixer-tiny-eqflop
+# 0.219 CPU s/step on one thread (two threads: ~0.18 s/step by the same ratio).
 #
 # If interrupted: run the same command again. Finished runs (runs/fm-*/done.txt) are kept, an
 # interrupted one resumes from its last checkpoint (every 200 steps and every epoch end).
