@@ -29,7 +29,7 @@
 # from its last checkpoint).
 #
 # Output, in results/cifar10/ or results/cifar100/: summary.csv and summary.md (one row per run,
-# named DATASET-CONFIG-sSEED), by-model.csv and by-model.md (mean and spread over seeds),
+# named CONFIG-sSEED), by-model.csv and by-model.md (mean and spread over seeds),
 # comparison.png (test accuracy against epochs and against training minutes).
 source "$(dirname "$0")/lib.sh"
 dataset="${1:-cifar10}"
@@ -55,10 +55,10 @@ mkdir -p "$out"
 runs=()
 for seed in $seeds; do
   for config in sparse-mlp-cifar mixer-cifar-eqflop; do
-    train "$dataset-$config-s$seed" --config "$config" "${classes[@]}" --dataset "$dataset" \
+    train "$dataset/$config-s$seed" --config "$config" "${classes[@]}" --dataset "$dataset" \
       --data-dir "$data" --epochs "$epochs" --batch-size "$batch" --lr 2e-3 --seed "$seed" \
       --checkpoint-every 200
-    runs+=("$RUNS/$dataset-$config-s$seed")
+    runs+=("$RUNS/$dataset/$config-s$seed")
   done
 done
 ./moelab compare --out "$out" "${runs[@]}"

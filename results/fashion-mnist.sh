@@ -16,11 +16,11 @@
 # wall on two threads (load average 6-7), 0.280 CPU s/step on one thread; mixer-tiny-eqflop
 # 0.219 CPU s/step on one thread (two threads: ~0.18 s/step by the same ratio).
 #
-# If interrupted: run the same command again. Finished runs (runs/fm-*/done.txt) are kept, an
+# If interrupted: run the same command again. Finished runs (runs/fmnist/*/done.txt) are kept, an
 # interrupted one resumes from its last checkpoint (every 200 steps and every epoch end).
 #
 # Output, in results/fashion-mnist/: summary.csv and summary.md (one row per run, named
-# fm-CONFIG-sSEED: steps, minutes, last and best test accuracy), by-model.csv and by-model.md
+# CONFIG-sSEED: steps, minutes, last and best test accuracy), by-model.csv and by-model.md
 # (mean, sd, min, max over seeds), comparison.png (test accuracy against epochs and against
 # training minutes, one line per run), routing-sparse-mlp-tiny-s1.png, metrics-*.csv (every epoch
 # row, every 50th step row).
@@ -34,9 +34,9 @@ mkdir -p "$out"
 runs=()
 for seed in $seeds; do
   for config in $models; do
-    train "fm-$config-s$seed" --config "$config" --dataset fashion-mnist --epochs "$epochs" \
+    train "fmnist/$config-s$seed" --config "$config" --dataset fashion-mnist --epochs "$epochs" \
       --batch-size 128 --lr 2e-3 --seed "$seed" --checkpoint-every 200
-    runs+=("$RUNS/fm-$config-s$seed")
+    runs+=("$RUNS/fmnist/$config-s$seed")
   done
 done
 
@@ -46,6 +46,6 @@ for run in "${runs[@]}"; do   # the logs thinned to every 50th step, to keep res
   awk -F, 'NR == 1 || $1 == "epoch" || $3 % 50 == 0' "$run/metrics.csv" > "$out/metrics-$(basename "$run").csv"
 done
 first=$(echo "$seeds" | awk '{ print $1 }')
-cp "$RUNS/fm-sparse-mlp-tiny-s$first/routing.png" "$out/routing-sparse-mlp-tiny-s$first.png"
-cp "$RUNS/fm-sparse-mlp-tiny-s$first/routing.csv" "$out/routing-sparse-mlp-tiny-s$first.csv"
+cp "$RUNS/fmnist/sparse-mlp-tiny-s$first/routing.png" "$out/routing-sparse-mlp-tiny-s$first.png"
+cp "$RUNS/fmnist/sparse-mlp-tiny-s$first/routing.csv" "$out/routing-sparse-mlp-tiny-s$first.csv"
 cat "$out/summary.md" "$out/by-model.md"

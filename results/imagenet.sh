@@ -58,10 +58,10 @@ mkdir -p "$out"
 runs=()
 for seed in $seeds; do
   for config in sparse-mlp-b16 mixer-b16-eqflop; do
-    train "$dataset-$config-s$seed" --config "$config" "${classes[@]}" --dataset "$dataset" \
+    train "$dataset/$config-s$seed" --config "$config" "${classes[@]}" --dataset "$dataset" \
       --data-dir "$data" --epochs "$epochs" --batch-size "$batch" --lr 1e-3 --seed "$seed" \
       --weight-decay 0.1 --checkpoint-every 500
-    runs+=("$RUNS/$dataset-$config-s$seed")
+    runs+=("$RUNS/$dataset/$config-s$seed")
   done
 done
 ./moelab compare --out "$out" "${runs[@]}"

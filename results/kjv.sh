@@ -40,7 +40,7 @@
 # from its last checkpoint, written every 500 steps and at every epoch end).
 #
 # Output, in results/kjv/: seeds/ and moe/ and data/, each with summary.csv and summary.md (one
-# row per run, named kjv-FAMILY-sSEED or kjv-FAMILY-FRACTION-sSEED: steps, minutes, last and best
+# row per run, named FAMILY-sSEED or FAMILY-1ofN-sSEED: steps, minutes, last and best
 # validation bits per character) and comparison.png (training bits per character against steps
 # and minutes); seeds/by-model.{csv,md} (mean, sd, min, max over seeds); validation.csv in each
 # (validation bits per character at every epoch end of every run, for the curves).
@@ -77,9 +77,9 @@ if [ "$part" = seeds ] || [ "$part" = all ]; then
   for seed in $seeds; do
     for f in smlp gmlp transformer; do
       # shellcheck disable=SC2046
-      train "kjv-$f-s$seed" --config "$f-lm-tiny" $(causal "$f") --dataset kjv \
+      train "kjv/$f-s$seed" --config "$f-lm-tiny" $(causal "$f") --dataset kjv \
         --epochs "$epochs" --seed "$seed" "${common[@]}"
-      runs+=("$RUNS/kjv-$f-s$seed")
+      runs+=("$RUNS/kjv/$f-s$seed")
     done
   done
   finish "$RESULTS/kjv/seeds" "${runs[@]}"
@@ -91,9 +91,9 @@ if [ "$part" = moe ] || [ "$part" = all ]; then
   runs=()
   for f in switch gshard base hash; do
     # shellcheck disable=SC2046
-    train "kjv-$f-s$first" --config "$f-lm-tiny" $(causal "$f") --dataset kjv \
+    train "kjv/$f-s$first" --config "$f-lm-tiny" $(causal "$f") --dataset kjv \
       --epochs "$epochs" --seed "$first" "${common[@]}"
-    runs+=("$RUNS/kjv-$f-s$first")
+    runs+=("$RUNS/kjv/$f-s$first")
   done
   finish "$RESULTS/kjv/moe" "${runs[@]}"
 fi
@@ -108,27 +108,27 @@ if [ "$part" = data ] || [ "$part" = all ]; then
       | sed -E 's/^[1-3]?[A-Za-z]+[0-9]+:[0-9]+ ?//' | grep -v '^[[:space:]]*$'
   }
   command -v bible > /dev/null || { echo "the data part needs the bible command: sudo apt-get install bible-kjv"; exit 1; }
-  kjv_text > "$RUNS/kjv.txt"
-  n=$(wc -c < "$RUNS/kjv.txt")
+  mkdir -p "$RUNS/kjv"; kjv_text > "$RUNS/kjv/kjv.txt"
+  n=$(wc -c < "$RUNS/kjv/kjv.txt")
   [ "$n" = 4137850 ] || { echo "the KJV text has $n bytes, not the 4,137,850 the toolkit reads; the data part cannot cut the same splits"; exit 1; }
   train_end=$(awk -v n="$n" 'BEGIN { printf "%d", n * 0.9 + 0.5 }')
   valid_end=$(( train_end + (n - train_end) / 2 ))
   runs=()
   for fraction in 4 2; do
-    dir="$RUNS/kjv-train-1of$fraction"; mkdir -p "$dir"
-    head -c $(( train_end / fraction )) "$RUNS/kjv.txt" > "$dir/wiki.train.raw"
-    tail -c +$(( train_end + 1 )) "$RUNS/kjv.txt" | head -c $(( valid_end - train_end )) > "$dir/wiki.valid.raw"
-    tail -c +$(( valid_end + 1 )) "$RUNS/kjv.txt" > "$dir/wiki.test.raw"
+    dir="$RUNS/kjv/text-1of$fraction"; mkdir -p "$dir"
+    head -c $(( train_end / fraction )) "$RUNS/kjv/kjv.txt" > "$dir/wiki.train.raw"
+    tail -c +$(( train_end + 1 )) "$RUNS/kjv/kjv.txt" | head -c $(( valid_end - train_end )) > "$dir/wiki.valid.raw"
+    tail -c +$(( valid_end + 1 )) "$RUNS/kjv/kjv.txt" > "$dir/wiki.test.raw"
     for f in smlp gmlp; do
       # shellcheck disable=SC2046
-      train "kjv-$f-1of$fraction-s$first" --config "$f-lm-tiny" $(causal "$f") \
+      train "kjv/$f-1of$fraction-s$first" --config "$f-lm-tiny" $(causal "$f") \
         --dataset wikitext103 --data-dir "$dir" --epochs $(( epochs * fraction )) \
         --seed "$first" "${common[@]}"
-      runs+=("$RUNS/kjv-$f-1of$fraction-s$first")
+      runs+=("$RUNS/kjv/$f-1of$fraction-s$first")
     done
   done
   for f in smlp gmlp; do   # all of the text: the runs of the seeds part
-    [ -f "$RUNS/kjv-$f-s$first/done.txt" ] && runs+=("$RUNS/kjv-$f-s$first")
+    [ -f "$RUNS/kjv/$f-s$first/done.txt" ] && runs+=("$RUNS/kjv/$f-s$first")
   done
   finish "$RESULTS/kjv/data" "${runs[@]}"
 fi

@@ -25,10 +25,12 @@ fi
 mkdir -p "$RUNS" "$RESULTS"
 [ -d toolkit/target/classes ] || ./moelab build
 
-# train NAME [moelab train options...]: trains into $RUNS/NAME (log: $RUNS/NAME.log), resuming an
-# interrupted run, skipping a finished one.
+# train GROUP/NAME [moelab train options...]: trains into $RUNS/GROUP/NAME (log: NAME.log beside
+# it), resuming an interrupted run, skipping a finished one. NAME labels the run in the summary
+# tables and chart legends (`moelab compare` uses the directory name), so keep it short.
 train() {
   local name="$1" dir="$RUNS/$1"; shift
+  mkdir -p "$(dirname "$dir")"
   if [ -f "$dir/done.txt" ]; then
     echo "$(date -u +%H:%M) $name: finished before, kept"
     return 0
