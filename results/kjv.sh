@@ -117,7 +117,7 @@ if [ "$part" = data ] || [ "$part" = all ]; then
   for fraction in 4 2; do
     dir="$RUNS/kjv/text-1of$fraction"; mkdir -p "$dir"
     head -c $(( train_end / fraction )) "$RUNS/kjv/kjv.txt" > "$dir/wiki.train.raw"
-    tail -c +$(( train_end + 1 )) "$RUNS/kjv/kjv.txt" | head -c $(( valid_end - train_end )) > "$dir/wiki.valid.raw"
+    head -c "$valid_end" "$RUNS/kjv/kjv.txt" | tail -c $(( valid_end - train_end )) > "$dir/wiki.valid.raw"
     tail -c +$(( valid_end + 1 )) "$RUNS/kjv/kjv.txt" > "$dir/wiki.test.raw"
     for f in smlp gmlp; do
       # shellcheck disable=SC2046
