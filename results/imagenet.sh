@@ -21,7 +21,9 @@
 # Expected time. These are GPU runs; a CPU cannot do them:
 #   quiet 2-core CPU: not feasible. By FLOPs from the measured CIFAR configs (164.8 MFLOPs an
 #   image, 1.10 s per step of 128 on one thread: ~57 GFLOP/s of training), one B/16 training
-#   image takes ~1.4 s on one thread: ~3.7 h an Imagenette epoch, ~3 weeks an ImageNet epoch.
+#   image takes at least ~1.4 s on one thread: >= 3.7 h an Imagenette epoch, ~3 weeks an ImageNet
+#   epoch. The smoke run's second step (2 images, load average ~6) took 14 s for the Mixer and
+#   33 s for Sparse-MLP, so the real figure is likely worse.
 #   one H100/H200 (estimate: 3 x 27.3 GFLOPs per training image at ~15-20 TFLOP/s sustained fp32,
 #   a third to a half of the 46.5 TFLOP/s matmul peak results/gpu measured on an H200):
 #   ~200-250 images/s, so Imagenette (9,469 training images) ~45 s an epoch, 100 epochs ~1.3 h
