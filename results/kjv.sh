@@ -42,7 +42,8 @@
 # Output, in results/kjv/: seeds/ and moe/ and data/, each with summary.csv and summary.md (one
 # row per run, named FAMILY-sSEED or FAMILY-1ofN-sSEED: steps, minutes, last and best
 # validation bits per character) and comparison.png (training bits per character against steps
-# and minutes); seeds/by-model.{csv,md} (mean, sd, min, max over seeds); validation.csv in each
+# and minutes); seeds/by-model.{csv,md} (mean, sd, min, max over seeds); seeds/routing-smlp-s1.*
+# (sMLP's expert load); validation.csv in each
 # (validation bits per character at every epoch end of every run, for the curves).
 source "$(dirname "$0")/lib.sh"
 part="${1:-all}"
@@ -84,6 +85,8 @@ if [ "$part" = seeds ] || [ "$part" = all ]; then
   done
   finish "$RESULTS/kjv/seeds" "${runs[@]}"
   seed_spread "$RESULTS/kjv/seeds/summary.csv" "$RESULTS/kjv/seeds/by-model"
+  cp "$RUNS/kjv/smlp-s$first/routing.png" "$RESULTS/kjv/seeds/routing-smlp-s$first.png"
+  cp "$RUNS/kjv/smlp-s$first/routing.csv" "$RESULTS/kjv/seeds/routing-smlp-s$first.csv"  # to redraw it
   cat "$RESULTS/kjv/seeds/by-model.md"
 fi
 

@@ -66,5 +66,6 @@ class InfoCommandTest {
         assertThat(cli.execute("--config", "mixer-huge")).isNotZero();
         assertThat(cli.execute()).isNotZero();
         assertThat(cli.execute("--config", "mixer-tiny", "--set", "moe.experts=2")).isNotZero();
+        assertThat(cli.execute("--all", "--set", "moe.experts=2")).isNotZero();
     }
 }

@@ -45,6 +45,8 @@ class ModelConfigJsonTest {
                 .hasMessageContaining("'version' must be 1");
         assertThatThrownBy(() -> ModelConfig.fromJson(json.replace("\"gmlp\"", "\"gmpl\"")))
                 .hasMessageContaining("'gmpl'").hasMessageContaining("valid families: mixer, sparse-mlp");
+        assertThatThrownBy(() -> ModelConfig.fromJson("[1, 2]"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a JSON object");
     }
 
     @Test

@@ -15,6 +15,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -67,6 +68,10 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (selection.all) {
+            if (!settings.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--set applies to one config:"
+                        + " use it with --config NAME, not --all");
+            }
             out.println(table(ModelConfig.names()).printAll());
         } else {
             describe(ModelConfigs.override(ModelConfig.byName(selection.config), settings), out);

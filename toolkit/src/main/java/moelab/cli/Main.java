@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
             TrainCommand.class,
             EvalCommand.class,
             CompareCommand.class,
+            ExportCommand.class,
         })
 public final class Main implements Runnable {
 

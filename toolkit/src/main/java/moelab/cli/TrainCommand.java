@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -106,7 +107,9 @@ public final class TrainCommand implements Callable<Integer> {
         NamedRun run = NamedRun.load(description, dataDir);
         System.out.println(run.data().summary());
         System.out.println("model " + run.modelConfig().name() + ": " + run.modelConfig().cost());
-        System.out.println("device " + Engine.getInstance().defaultDevice());
+        System.out.println("devices " + Arrays.toString(Engine.getInstance().getDevices())
+                + (Engine.getInstance().getGpuCount() > 1 ? " (each step's batch split across"
+                + " them)" : ""));
         TrainingLoop.Result result = TrainingLoop.builder().setConfig(description.train())
                 .optModelConfig(run.modelConfig()).setModel(run.model())
                 .setTrainData(run.data().train()).optEvalData(run.data().validation())

@@ -1,7 +1,5 @@
 package moelab.models;
 
-import ai.djl.ndarray.types.Shape;
-
 /**
  * A gMLP causal language model (Liu et al. 2021): {@code lm.blocks()} {@link GmlpBlock}s of width
  * {@code d} and {@code d_ffn = lm.hidden()}; causal in training and evaluation (masked
@@ -26,31 +24,6 @@ public record GmlpConfig(String name, LmPart lm) implements LanguageModelConfig 
     @Override
     public Gmlp build() {
         return new Gmlp(this);
-    }
-
-    @Override
-    public Shape inputShape(long batch) {
-        return lm.inputShape(batch);
-    }
-
-    @Override
-    public int outputSize() {
-        return lm.vocabSize();
-    }
-
-    @Override
-    public Cost cost() {
-        return build().cost();
-    }
-
-    @Override
-    public boolean causalInTraining() {
-        return true;
-    }
-
-    @Override
-    public boolean causalInEvaluation() {
-        return true;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package moelab.models;
 
-import ai.djl.ndarray.types.Shape;
-
 /**
  * An MLP-Mixer (Tolstikhin et al. 2021): {@code (B, channels, H, W)} images in, {@code (B,
  * classes)} logits out. Mixer-B/16 is {@code image = (224, 3, 16, 1000)}, {@code mixer = (768,
@@ -29,32 +27,6 @@ public record MixerConfig(String name, ImagePart image, MixerPart mixer)
     @Override
     public MlpMixer build() {
         return new MlpMixer(this);
-    }
-
-    @Override
-    public Shape inputShape(long batch) {
-        return image.inputShape(batch);
-    }
-
-    @Override
-    public int outputSize() {
-        return image.numClasses();
-    }
-
-    @Override
-    public Cost cost() {
-        return build().cost();
-    }
-
-    /** Image models are not causal (every patch sees every other). */
-    @Override
-    public boolean causalInTraining() {
-        return false;
-    }
-
-    @Override
-    public boolean causalInEvaluation() {
-        return false;
     }
 
     @Override

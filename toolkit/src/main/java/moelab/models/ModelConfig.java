@@ -1,7 +1,6 @@
 package moelab.models;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import java.util.List;
 
 /**
@@ -15,7 +14,8 @@ import java.util.List;
  * Block model = config.build();                     // a DJL block, not yet initialised
  * model.initialize(manager, DataType.FLOAT32, config.inputShape(32));
  * Cost cost = config.cost();                        // parameters, active parameters, FLOPs
- * SparseMlpConfig k2 = ModelConfig.byName("sparse-mlp-tiny", SparseMlpConfig.class).withTopK(2);
+ * SparseMlpConfig tiny = ModelConfig.byName("sparse-mlp-tiny", SparseMlpConfig.class);
+ * SparseMlpConfig k2 = tiny.withName("tiny-k2").withMoe(tiny.moe().withTopK(2));
  * String json = config.toJson();                    // ModelConfig.fromJson(json) gives it back
  * }</pre>
  *
@@ -72,7 +72,7 @@ public sealed interface ModelConfig permits ImageModelConfig, LanguageModelConfi
     Family family();
 
     /** Builds the model (a DJL block; initialise it with {@link #inputShape}). */
-    Block build();
+    CostedBlock build();
 
     /** A batch of {@code B} inputs: {@code (B, channels, H, W)} images or {@code (B, T)} token ids. */
     Shape inputShape(long batch);
@@ -81,7 +81,9 @@ public sealed interface ModelConfig permits ImageModelConfig, LanguageModelConfi
     int outputSize();
 
     /** Parameters, active parameters and FLOPs per example (image, or token), from the built blocks. */
-    Cost cost();
+    default Cost cost() {
+        return build().cost();
+    }
 
     /** This config under another name. */
     ModelConfig withName(String name);

@@ -59,14 +59,21 @@ public final class ModelConfigs {
 
     /** The config {@code json} describes; see the class comment for the errors. */
     public static ModelConfig fromJson(String json) {
-        JsonObject object = JsonParser.parseString(json).getAsJsonObject().deepCopy();
+        JsonObject object;
+        try {
+            object = JsonParser.parseString(json).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("model config JSON: not a JSON object ("
+                    + e.getMessage() + ")");
+        }
         JsonElement version = object.remove("version");
-        if (version == null || !version.isJsonPrimitive() || version.getAsInt() != VERSION) {
+        if (!String.valueOf(VERSION).equals(String.valueOf(version))) {
             throw new IllegalArgumentException("model config JSON: field 'version' must be "
                     + VERSION + ", got " + version);
         }
         JsonElement family = object.remove("family");
-        return read(family(family == null ? null : family.getAsString()), object, "");
+        return read(family(family != null && family.isJsonPrimitive() ? family.getAsString() : null),
+                object, "");
     }
 
     /**

@@ -1,7 +1,5 @@
 package moelab.models;
 
-import ai.djl.ndarray.types.Shape;
-
 /**
  * An sMLP sparse all-MLP language model (Yu et al. 2022): dense {@link GmlpBlock}s, then
  * {@code moe.blocks()} {@link SparseAllMlpBlock}s with sMoE ({@code spatialExperts} chunks of the
@@ -40,31 +38,6 @@ public record SmlpConfig(String name, LmPart lm, int spatialExperts, MoePart moe
     @Override
     public SparseAllMlp build() {
         return new SparseAllMlp(this);
-    }
-
-    @Override
-    public Shape inputShape(long batch) {
-        return lm.inputShape(batch);
-    }
-
-    @Override
-    public int outputSize() {
-        return lm.vocabSize();
-    }
-
-    @Override
-    public Cost cost() {
-        return build().cost();
-    }
-
-    @Override
-    public boolean causalInTraining() {
-        return moe.blocks() == 0 || moe.causalInTraining();
-    }
-
-    @Override
-    public boolean causalInEvaluation() {
-        return moe.blocks() == 0 || moe.causalInEvaluation();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package moelab.models;
 
-import ai.djl.ndarray.types.Shape;
-
 /**
  * A Sparse-MLP (Lou et al. 2021): a Mixer whose last {@code moe.blocks()} blocks are
  * {@link SparseMlpBlock}s with {@code MoE_s} ({@code tokenExperts} experts) and {@code MoE_c}
@@ -48,32 +46,6 @@ public record SparseMlpConfig(String name, ImagePart image, MixerPart mixer, Moe
     @Override
     public SparseMlp build() {
         return new SparseMlp(this);
-    }
-
-    @Override
-    public Shape inputShape(long batch) {
-        return image.inputShape(batch);
-    }
-
-    @Override
-    public int outputSize() {
-        return image.numClasses();
-    }
-
-    @Override
-    public Cost cost() {
-        return build().cost();
-    }
-
-    /** Image models are not causal. */
-    @Override
-    public boolean causalInTraining() {
-        return false;
-    }
-
-    @Override
-    public boolean causalInEvaluation() {
-        return false;
     }
 
     @Override

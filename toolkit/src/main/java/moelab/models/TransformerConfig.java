@@ -1,7 +1,5 @@
 package moelab.models;
 
-import ai.djl.ndarray.types.Shape;
-
 /**
  * A dense causal Transformer language model: learned positions, {@code lm.blocks()} pre-LN blocks
  * of {@code heads}-head causal self-attention and a GELU FFN {@code d → lm.hidden() → d}; causal
@@ -30,31 +28,6 @@ public record TransformerConfig(String name, LmPart lm, int heads)
     @Override
     public Transformer build() {
         return new Transformer(this);
-    }
-
-    @Override
-    public Shape inputShape(long batch) {
-        return lm.inputShape(batch);
-    }
-
-    @Override
-    public int outputSize() {
-        return lm.vocabSize();
-    }
-
-    @Override
-    public Cost cost() {
-        return build().cost();
-    }
-
-    @Override
-    public boolean causalInTraining() {
-        return true;
-    }
-
-    @Override
-    public boolean causalInEvaluation() {
-        return true;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package moelab.models;
 
-import ai.djl.ndarray.types.Shape;
-
 /**
  * A Transformer language model whose last {@code moe.blocks()} FFNs are MoE layers of
  * {@code moe.experts()} experts {@code d → lm.hidden() → d}: Switch, GShard, BASE or HASH routing,
@@ -45,31 +43,6 @@ public record TransformerMoeConfig(String name, LmPart lm, int heads, MoePart mo
     @Override
     public TransformerMoe build() {
         return new TransformerMoe(this);
-    }
-
-    @Override
-    public Shape inputShape(long batch) {
-        return lm.inputShape(batch);
-    }
-
-    @Override
-    public int outputSize() {
-        return lm.vocabSize();
-    }
-
-    @Override
-    public Cost cost() {
-        return build().cost();
-    }
-
-    @Override
-    public boolean causalInTraining() {
-        return moe.blocks() == 0 || moe.causalInTraining();
-    }
-
-    @Override
-    public boolean causalInEvaluation() {
-        return moe.blocks() == 0 || moe.causalInEvaluation();
     }
 
     @Override

@@ -1,15 +1,15 @@
 package moelab.moe;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 import moelab.routing.Routing;
 
 /**
  * Combine (GShard's "decode"): gathers each item's expert outputs back from the buffers and sums
  * them weighted by the router, {@code y_t = Σ_s w_{t,s} · out[e_{t,s}, p_{t,s}]}. Dropped slots
  * read a zero row, so a fully dropped item gets {@code y_t = 0} and only the residual carries it.
- * Memory is {@code T · S · d}.
+ * Memory is {@code T · S · d}. The gather index is computed on the device ({@link #bufferRow}).
  */
 public final class Combine {
 
@@ -21,25 +21,26 @@ public final class Combine {
      * @return {@code (T, d)} combined outputs
      */
     public static NDArray apply(NDArray outputs, Routing routing) {
-        int experts = routing.numExperts();
-        int capacity = routing.capacity();
+        long rows = (long) routing.numExperts() * routing.capacity();
         long d = outputs.getShape().get(2);
-        int tokens = routing.numItems();
-        int slots = routing.slots();
-        long[] source = new long[tokens * slots];
-        Arrays.fill(source, (long) experts * capacity); // the zero row appended below
-        for (int t = 0; t < tokens; t++) {
-            for (int s = 0; s < slots; s++) {
-                if (routing.kept(t, s)) {
-                    source[t * slots + s] =
-                            (long) routing.expert(t, s) * capacity + routing.position(t, s);
-                }
-            }
-        }
-        NDArray flat = outputs.reshape((long) experts * capacity, d);
-        flat = flat.concat(outputs.getManager().zeros(new Shape(1, d), outputs.getDataType()));
-        NDArray gathered =
-                flat.get(outputs.getManager().create(source)).reshape(tokens, slots, d);
+        NDArray flat = outputs.reshape(rows, d);
+        flat = flat.concat(outputs.getManager().zeros(new Shape(1, d), outputs.getDataType(),
+                outputs.getDevice()));
+        NDArray row = bufferRow(routing); // (T, S)
+        NDArray gathered = flat.get(row.reshape(-1))
+                .reshape(routing.numItems(), routing.slots(), d); // (T, S, d)
         return gathered.mul(routing.weights().expandDims(2)).sum(new int[] {1});
+    }
+
+    /**
+     * {@code (T, S)} int64 row of each slot in the flattened {@code (E·C, d)} buffers,
+     * {@code e · C + p} where kept and {@code E · C} (one past the end) where dropped or unused.
+     */
+    static NDArray bufferRow(Routing routing) {
+        long rows = (long) routing.numExperts() * routing.capacity();
+        NDArray position = routing.positionIndex();
+        NDArray kept = position.gte(0).toType(DataType.INT64, false);
+        NDArray row = routing.expertIndex().mul(routing.capacity()).add(position).sub(rows);
+        return row.mul(kept).add(rows);
     }
 }

@@ -2,7 +2,6 @@ package moelab.routing;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -25,6 +24,8 @@ import java.util.stream.IntStream;
  *
  * <p>The router is stateful: every {@code route(..., training = true)} updates the bias from that
  * batch's load (its assignments, before any capacity limit). Ties go to the lower expert index.
+ * Selection and seats are tensor operations on the logits' device; the bias update reads the
+ * {@code E} loads once per training pass (the bias is Java state that outlives the batch).
  */
 public final class BiasBalancedRouter implements Router {
 
@@ -43,6 +44,7 @@ public final class BiasBalancedRouter implements Router {
             throw new IllegalArgumentException("bias-balanced routing needs k >= 1 and γ >= 0, got k="
                     + k + " γ=" + gamma);
         }
+        Capacity.checkFactor(capacityFactor);
         this.k = k;
         this.gamma = gamma;
         this.capacityFactor = capacityFactor;
@@ -59,29 +61,21 @@ public final class BiasBalancedRouter implements Router {
      * @return {@code [chosen (T, k) int64, gates (T, k), new bias (E)]}
      */
     public static NDList step(NDArray scores, NDArray bias, int k, double gamma) {
-        int tokens = Math.toIntExact(scores.getShape().get(0));
         int experts = Math.toIntExact(scores.getShape().get(1));
-        float[] selection = scores.add(bias.expandDims(0)).toType(DataType.FLOAT32, false).toFloatArray();
-        int[][] choice = TopKRouter.topK(selection, tokens, experts, k);
-        NDManager manager = scores.getManager();
-        NDArray chosen = manager.create(choice).toType(DataType.INT64, false);
+        NDArray chosen = StableOrder.top(scores.add(bias.expandDims(0)), k); // (T, k)
         NDArray gates = scores.gather(chosen, 1);
         float[] updated = updatedBias(bias.toType(DataType.FLOAT32, false).toFloatArray(),
-                load(choice, experts), gamma);
-        return new NDList(chosen, gates, manager.create(updated));
+                load(chosen, experts), gamma);
+        return new NDList(chosen, gates, scores.getManager().create(updated));
     }
 
-    /** Assignments per expert, length E. */
-    static int[] load(int[][] choice, int experts) {
-        int[] load = new int[experts];
-        for (int[] row : choice) {
-            for (int e : row) {
-                if (e >= 0) {
-                    load[e]++;
-                }
-            }
-        }
-        return load;
+    /** Assignments per expert, length E (one read of E counts from the device). */
+    static int[] load(NDArray choice, int experts) {
+        return load(Seats.of(choice, null, experts));
+    }
+
+    private static int[] load(Seats seats) {
+        return seats.loads().toType(DataType.INT32, false).toIntArray();
     }
 
     /** {@code b_e + γ · sign(mean(load) − load_e)}. */
@@ -96,8 +90,7 @@ public final class BiasBalancedRouter implements Router {
 
     @Override
     public Routing route(NDArray logits, NDArray tokenIds, boolean training) {
-        int tokens = Math.toIntExact(logits.getShape().get(0));
-        int experts = Math.toIntExact(logits.getShape().get(1));
+        int experts = Logits.check(logits);
         if (k > experts) {
             throw new IllegalArgumentException("top-" + k + " routing over only " + experts + " experts");
         }
@@ -105,16 +98,20 @@ public final class BiasBalancedRouter implements Router {
             bias = new float[experts];
         }
         NDArray probs = logits.softmax(1); // scores s
-        NDArray b = logits.getManager().create(bias).toType(probs.getDataType(), false);
-        float[] selection = Slots.floats(probs.stopGradient().add(b.expandDims(0)));
-        int[][] choice = TopKRouter.topK(selection, tokens, experts, k);
-        int capacity = Capacity.of(k, tokens, capacityFactor, experts);
-        int[][] position = Capacity.assign(choice, IntStream.range(0, tokens).toArray(), experts, capacity);
-        NDArray weights = Slots.gather(probs, choice).mul(Slots.keptMask(probs, position));
+        NDArray b = logits.getManager().create(bias).toDevice(logits.getDevice(), false)
+                .toType(probs.getDataType(), false);
+        NDArray choice = StableOrder.top(probs.add(b.expandDims(0)), k); // (T, k)
+        Seats seats = Seats.of(choice, null, experts);
         if (training) {
-            bias = updatedBias(bias, load(choice, experts), gamma);
+            bias = updatedBias(bias, load(seats), gamma);
         }
-        return new Routing(experts, capacity, choice, position, weights, probs, logits, null);
+        int capacity = Slots.capacity(seats, k, tokens(logits), capacityFactor, experts);
+        return Slots.route(seats, capacity, choice, Slots.gather(probs, choice), probs, probs,
+                logits, null);
+    }
+
+    private static int tokens(NDArray logits) {
+        return Math.toIntExact(logits.getShape().get(0));
     }
 
     /** A copy of the current bias {@code b} (zeros before the first call). */

@@ -1,9 +1,12 @@
 package moelab.routing;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
-import java.util.stream.IntStream;
+import moelab.nd.Scalars;
 
 /**
  * GShard top-2 gating with <em>random routing</em> of the second expert (Lepikhin et al. 2020,
@@ -33,6 +36,7 @@ public final class GShardRandomRouter implements Router {
      * @param uniform the draws {@code u}, each in {@code [0, 1)}
      */
     public GShardRandomRouter(double capacityFactor, DoubleSupplier uniform) {
+        Capacity.checkFactor(capacityFactor);
         this.capacityFactor = capacityFactor;
         this.uniform = uniform;
     }
@@ -44,31 +48,33 @@ public final class GShardRandomRouter implements Router {
 
     @Override
     public Routing route(NDArray logits, NDArray tokenIds, boolean training) {
+        int experts = Logits.check(logits);
         int items = Math.toIntExact(logits.getShape().get(0));
-        int experts = Math.toIntExact(logits.getShape().get(1));
         if (experts < 2) {
             throw new IllegalArgumentException("top-2 routing needs E >= 2, got " + experts);
         }
         NDArray probs = logits.softmax(1); // (T, E)
-        int[][] best = TopKRouter.topK(Slots.floats(probs), items, experts, 2); // (T, 2)
+        NDArray best = StableOrder.top(probs, 2); // (T, 2)
         NDArray pair = Slots.gather(probs, best); // (T, 2): g1, g2
         NDArray normalised = pair.div(pair.sum(new int[] {1}, true)); // g1', g2'
-        float[] g = Slots.floats(normalised);
-        int[][] choice = new int[items][2];
-        for (int t = 0; t < items; t++) {
-            choice[t][0] = best[t][0];
-            boolean second = true;
-            if (training) {
-                double u = uniform.getAsDouble();
-                second = 2.0 * g[2 * t + 1] > u;
-            }
-            choice[t][1] = second ? best[t][1] : -1;
+        NDArray choice = best;
+        if (training) {
+            NDArray u = logits.getManager().create(draws(items)).toDevice(logits.getDevice(), false);
+            NDArray keep = Scalars.times(normalised.get(":, 1").stopGradient(), 2)
+                    .toType(DataType.FLOAT64, false).gt(u).toType(DataType.INT64, false); // (T)
+            NDArray second = best.get(":, 1").add(1).mul(keep).sub(1); // e2 or -1
+            choice = NDArrays.stack(new NDList(best.get(":, 0"), second), 1);
         }
-        int capacity = Capacity.of(2, items, capacityFactor, experts);
-        int[][] position = Capacity.assign(choice, IntStream.range(0, items).toArray(), experts,
-                capacity);
-        NDArray weights = normalised.mul(Slots.keptMask(probs, position));
-        return new Routing(experts, capacity, choice, position, weights, probs, logits, null);
+        return Slots.route(choice, null, normalised, capacityFactor, probs, probs, logits, null);
+    }
+
+    /** One uniform draw per item, in item order. */
+    private double[] draws(int items) {
+        double[] u = new double[items];
+        for (int t = 0; t < items; t++) {
+            u[t] = uniform.getAsDouble();
+        }
+        return u;
     }
 
     @Override

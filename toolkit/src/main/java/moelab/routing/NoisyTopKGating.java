@@ -3,9 +3,8 @@ package moelab.routing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
-import java.util.Comparator;
-import java.util.stream.IntStream;
 import moelab.nd.Scalars;
 
 /**
@@ -47,7 +46,6 @@ public final class NoisyTopKGating {
      */
     public static NDList gates(NDArray x, NDArray wGate, NDArray wNoise, NDArray noise, int k) {
         NDArray clean = x.matMul(wGate); // (T, E)
-        int items = Math.toIntExact(clean.getShape().get(0));
         int experts = Math.toIntExact(clean.getShape().get(1));
         if (k < 1 || k >= experts) {
             throw new IllegalArgumentException(
@@ -56,18 +54,13 @@ public final class NoisyTopKGating {
         NDArray scale = Activation.softPlus(x.matMul(wNoise)); // (T, E), > 0
         NDArray noisy = clean.add(noise.toType(clean.getDataType(), false).mul(scale)); // H (T, E)
 
-        int[][] top = topK(Slots.floats(noisy), items, experts, k + 1); // k+1 largest, largest first
-        boolean[][] inTop = new boolean[items][experts];
-        int[][] kth = new int[items][1];
-        int[][] kthPlusOne = new int[items][1];
-        for (int t = 0; t < items; t++) {
-            for (int s = 0; s < k; s++) {
-                inTop[t][top[t][s]] = true;
-            }
-            kth[t][0] = top[t][k - 1];
-            kthPlusOne[t][0] = top[t][k];
-        }
-        NDArray mask = noisy.getManager().create(inTop); // (T, E) boolean
+        NDArray top = StableOrder.top(noisy, k + 1); // (T, k+1): k+1 largest, largest first
+        NDArray ids = noisy.getManager().arange(0f, experts, 1f, DataType.INT64, noisy.getDevice())
+                .reshape(1, 1, experts);
+        NDArray mask = top.get(":, :" + k).expandDims(2).eq(ids).toType(DataType.INT32, false)
+                .sum(new int[] {1}).gt(0); // (T, E) boolean: in the top k
+        NDArray kth = top.get(":, " + (k - 1) + ":" + k); // (T, 1)
+        NDArray kthPlusOne = top.get(":, " + k + ":" + (k + 1)); // (T, 1)
         NDArray minusInf = noisy.getManager().full(noisy.getShape(), Float.NEGATIVE_INFINITY)
                 .toType(noisy.getDataType(), false);
         NDArray gates = NDArrays.where(mask, noisy, minusInf).softmax(1); // G (T, E)
@@ -84,8 +77,9 @@ public final class NoisyTopKGating {
 
     /**
      * A {@link Routing} from gates: each item's k nonzero gates become its k slots (largest
-     * first), seats assigned slot-major in batch order ({@link Capacity#assign}); the combine
-     * weight of a kept slot is its gate.
+     * first, ties to the lower index), seats assigned slot-major in batch order (the rule of
+     * {@link Capacity#assign}, computed on the device); the combine weight of a kept slot is its
+     * gate.
      *
      * @param gates {@code (T, E)} gates {@code G}, zero outside the top k
      * @param logits {@code (T, E)} clean logits {@code x W_g} (for the z-loss)
@@ -93,31 +87,15 @@ public final class NoisyTopKGating {
      * @param k experts per item
      * @param capacityFactor see {@link Capacity}
      * @return the routing; its {@link Routing#probs()} are the gates, so
-     *     {@code moelab.moe.ImportanceLoss} computes Shazeer's {@code CV(Σ_x G(x))²}
+     *     {@code moelab.moe.ImportanceLoss} computes Shazeer's {@code CV(Σ_x G(x))²} (the gates
+     *     also serve as its {@link Routing#cleanProbs()})
      */
     public static Routing routing(
             NDArray gates, NDArray logits, NDArray loadProbability, int k, double capacityFactor) {
-        int items = Math.toIntExact(gates.getShape().get(0));
-        int experts = Math.toIntExact(gates.getShape().get(1));
-        int[][] choice = topK(Slots.floats(gates), items, experts, k);
-        int capacity = Capacity.of(k, items, capacityFactor, experts);
-        int[][] position = Capacity.assign(choice, IntStream.range(0, items).toArray(), experts,
-                capacity);
-        NDArray weights = Slots.gather(gates, choice).mul(Slots.keptMask(gates, position));
-        return new Routing(experts, capacity, choice, position, weights, gates, logits,
-                loadProbability);
-    }
-
-    /** Indices of the k largest of each row, largest first; ties go to the lower index. */
-    private static int[][] topK(float[] values, int rows, int cols, int k) {
-        int[][] out = new int[rows][];
-        for (int t = 0; t < rows; t++) {
-            int base = t * cols;
-            out[t] = IntStream.range(0, cols).boxed()
-                    .sorted(Comparator.comparingDouble((Integer e) -> -values[base + e]))
-                    .limit(k).mapToInt(Integer::intValue).toArray();
-        }
-        return out;
+        int experts = Logits.check(gates);
+        NDArray choice = StableOrder.top(gates, k); // (T, k)
+        return Slots.route(choice, null, Slots.gather(gates, choice), capacityFactor, gates, gates,
+                logits, loadProbability);
     }
 
     /** Standard normal noise of the gate's shape and type, or zeros when not training. */

@@ -1,43 +1,61 @@
 package moelab.routing;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 
-/** Turns the {@code (T, S)} Java arrays of a routing into NDArrays on the router's device. */
+/** Token-choice routings from {@code (T, S)} expert choices, built on the router's device. */
 final class Slots {
 
     private Slots() {}
 
     /**
-     * {@code source[t, choice[t][s]]} for every slot, shape {@code (T, S)}; unused slots (-1) read
+     * {@code source[t, choice[t, s]]} for every slot, shape {@code (T, S)}; unused slots (-1) read
      * column 0 and must be masked by the caller. Differentiable in {@code source}.
      */
-    static NDArray gather(NDArray source, int[][] choice) {
-        int[][] index = new int[choice.length][];
-        for (int t = 0; t < choice.length; t++) {
-            index[t] = choice[t].clone();
-            for (int s = 0; s < index[t].length; s++) {
-                index[t][s] = Math.max(index[t][s], 0);
-            }
-        }
-        NDArray idx = source.getManager().create(index).toType(DataType.INT64, false);
-        return source.gather(idx, 1);
+    static NDArray gather(NDArray source, NDArray choice) {
+        return source.gather(choice.maximum(0), 1);
     }
 
     /** {@code (T, S)} mask in {@code like}'s type: 1 where a slot got a buffer row, else 0. */
-    static NDArray keptMask(NDArray like, int[][] position) {
-        float[][] mask = new float[position.length][];
-        for (int t = 0; t < position.length; t++) {
-            mask[t] = new float[position[t].length];
-            for (int s = 0; s < position[t].length; s++) {
-                mask[t][s] = position[t][s] >= 0 ? 1f : 0f;
-            }
-        }
-        return like.getManager().create(mask).toType(like.getDataType(), false);
+    static NDArray keptMask(NDArray like, NDArray position) {
+        return position.gte(0).toType(like.getDataType(), false);
     }
 
-    /** The values of {@code array} as float32, for routing decisions made in Java. */
-    static float[] floats(NDArray array) {
-        return array.toType(DataType.FLOAT32, false).toFloatArray();
+    /**
+     * Seats the choices ({@link Seats}) with the capacity of the factor (from the batch's largest
+     * load when dropless, {@link Capacity#dropless}) and zeroes the gates of dropped or unused
+     * slots.
+     *
+     * @param choice {@code (T, S)} int64 experts, -1 for unused slots
+     * @param order {@code (T)} int64 serving order, or null for batch order
+     * @param gates {@code (T, S)} combine weight of each slot if kept
+     * @param capacityFactor see {@link Capacity}
+     * @param probs {@code (T, E)} probabilities that chose the experts
+     * @param clean {@code (T, E)} noise-free probabilities
+     * @param logits {@code (T, E)} clean logits
+     * @param load {@code (T, E)} selection probability under the noise, or null
+     */
+    static Routing route(NDArray choice, NDArray order, NDArray gates, double capacityFactor,
+            NDArray probs, NDArray clean, NDArray logits, NDArray load) {
+        int experts = Math.toIntExact(probs.getShape().get(1));
+        Seats seats = Seats.of(choice, order, experts);
+        int capacity = capacity(seats, Math.toIntExact(choice.getShape().get(1)),
+                Math.toIntExact(choice.getShape().get(0)), capacityFactor, experts);
+        return route(seats, capacity, choice, gates, probs, clean, logits, load);
+    }
+
+    /** {@link Capacity#of(int, int, double, int)}, or {@link Capacity#dropless} for factor <= 0. */
+    static int capacity(Seats seats, int k, int items, double capacityFactor, int experts) {
+        Capacity.checkFactor(capacityFactor);
+        return capacityFactor > 0 ? Capacity.of(k, items, capacityFactor, experts)
+                : Capacity.dropless(seats.loads(), items);
+    }
+
+    /** As above with seats already computed and a given capacity. */
+    static Routing route(Seats seats, int capacity, NDArray choice, NDArray gates, NDArray probs,
+            NDArray clean, NDArray logits, NDArray load) {
+        int experts = Math.toIntExact(probs.getShape().get(1));
+        NDArray position = seats.positions(capacity);
+        NDArray weights = gates.mul(keptMask(gates, position));
+        return Routing.of(experts, capacity, choice, position, weights, probs, clean, logits, load);
     }
 }

@@ -1,9 +1,6 @@
 package moelab.routing;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import java.util.Comparator;
-import java.util.stream.IntStream;
 import moelab.nd.Scalars;
 
 /**
@@ -11,6 +8,11 @@ import moelab.nd.Scalars;
  * time only (Shazeer et al. 2017; V-MoE uses σ = 1/E). Each item is sent to its k highest-scoring
  * experts; each expert keeps at most {@link Capacity#of capacity} items, served in the order given
  * by {@link Priority}; the rest are dropped.
+ *
+ * <p>Every decision is a tensor operation on the logits' device: top-k and the priority order by
+ * {@link StableOrder} (ties to the lower index), the seats by {@link Seats}. The host reads one
+ * boolean per pass (the finiteness check of the logits, {@link Logits}) and, in dropless mode,
+ * one scalar (the largest expert load, {@link Capacity#dropless}).
  *
  * <p>Combine weight of a kept slot: the router probability of its expert, or that probability
  * divided by the sum over the item's k choices when {@code normalize} is set (GShard).
@@ -36,6 +38,8 @@ public class TopKRouter implements Router {
         if (k < 1) {
             throw new IllegalArgumentException("top-k routing needs k >= 1, got " + k);
         }
+        Capacity.checkFactor(capacityFactor);
+        GateNoise.sigma(noiseStd, 1);
         this.k = k;
         this.noiseStd = noiseStd;
         this.capacityFactor = capacityFactor;
@@ -50,44 +54,27 @@ public class TopKRouter implements Router {
 
     @Override
     public Routing route(NDArray logits, NDArray tokenIds, boolean training) {
-        int items = Math.toIntExact(logits.getShape().get(0));
-        int experts = Math.toIntExact(logits.getShape().get(1));
+        int experts = Logits.check(logits);
         if (k > experts) {
             throw new IllegalArgumentException(
                     "top-" + k + " routing over only " + experts + " experts: use k <= E");
         }
-        NDManager manager = logits.getManager();
-        double sigma = noiseStd < 0 ? 1.0 / experts : noiseStd;
+        double sigma = GateNoise.sigma(noiseStd, experts);
         boolean noisy = training && sigma > 0;
-        NDArray scores =
-                noisy ? logits.add(manager.randomNormal(0f, (float) sigma, logits.getShape(),
-                        logits.getDataType())) : logits;
-        NDArray probs = scores.softmax(1);
+        NDArray scores = noisy ? GateNoise.add(logits, sigma) : logits;
+        NDArray probs = scores.softmax(1); // (T, E)
+        NDArray clean = noisy ? logits.softmax(1) : probs;
 
-        int[][] choice = topK(Slots.floats(probs), items, experts, k);
-        int[] order = serveOrder(probs, items);
-        int capacity = Capacity.of(k, items, capacityFactor, experts);
-        int[][] position = Capacity.assign(choice, order, experts, capacity);
-
-        NDArray weights = Slots.gather(probs, choice);
+        NDArray choice = StableOrder.top(probs, k); // (T, k)
+        NDArray order = priority == Priority.TOP_GATE
+                ? StableOrder.descending(probs.max(new int[] {1})) // (T): highest top gate first
+                : null;
+        NDArray gates = Slots.gather(probs, choice); // (T, k)
         if (normalize) {
-            weights = weights.div(weights.sum(new int[] {1}, true));
+            gates = gates.div(gates.sum(new int[] {1}, true));
         }
-        weights = weights.mul(Slots.keptMask(probs, position));
         NDArray load = noisy ? loadProbability(logits, scores, sigma) : null;
-        return new Routing(experts, capacity, choice, position, weights, probs, logits, load);
-    }
-
-    private int[] serveOrder(NDArray probs, int items) {
-        if (priority == Priority.BATCH_ORDER) {
-            return IntStream.range(0, items).toArray();
-        }
-        float[] top = Slots.floats(probs.max(new int[] {1}));
-        return IntStream.range(0, items)
-                .boxed()
-                .sorted(Comparator.comparingDouble((Integer t) -> -top[t]))
-                .mapToInt(Integer::intValue)
-                .toArray();
+        return Slots.route(choice, order, gates, capacityFactor, probs, clean, logits, load);
     }
 
     /**
@@ -100,21 +87,6 @@ public class TopKRouter implements Router {
                 .expandDims(1);
         NDArray z = Scalars.dividedBy(threshold.sub(logits), sigma * Math.sqrt(2));
         return Scalars.times(z.erf().neg().add(1f), 0.5);
-    }
-
-    /** Indices of the k largest values of each row, largest first; ties go to the lower index. */
-    static int[][] topK(float[] scores, int rows, int cols, int k) {
-        int[][] out = new int[rows][];
-        for (int t = 0; t < rows; t++) {
-            int base = t * cols;
-            out[t] = IntStream.range(0, cols)
-                    .boxed()
-                    .sorted(Comparator.comparingDouble((Integer e) -> -scores[base + e]))
-                    .limit(k)
-                    .mapToInt(Integer::intValue)
-                    .toArray();
-        }
-        return out;
     }
 
     @Override

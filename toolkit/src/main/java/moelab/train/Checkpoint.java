@@ -192,7 +192,7 @@ public final class Checkpoint {
         } catch (IOException | MalformedModelException | RuntimeException e) {
             throw new IllegalStateException("checkpoint " + path + " does not fit the model "
                     + model.getClass().getSimpleName() + " (config " + config().model() + "): "
-                    + problem(e) + "; train it again or evaluate it with the model it was"
+                    + firstLine(e) + "; train it again or evaluate it with the model it was"
                     + " trained with", e);
         }
     }
@@ -257,10 +257,20 @@ public final class Checkpoint {
         return new Checkpoint(path, run, state);
     }
 
-    /** The first line of what went wrong, without the exception's class name. */
+    /**
+     * The first line of what went wrong: this class's own findings ("is truncated ...") as they
+     * are, anything else (permission denied, a bad header) as "cannot be read (...)".
+     */
     private static String problem(Throwable e) {
-        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        return message.lines().findFirst().orElse(message);
+        String message = firstLine(e);
+        return message.startsWith("is ") ? message : "cannot be read (" + message + ")";
+    }
+
+    /** The first line of an exception's message, or its class name when it has none. */
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName()
+                : message.lines().findFirst().orElse(message);
     }
 
     private static String fallbackHint(Path path) {

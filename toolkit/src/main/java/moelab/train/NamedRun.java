@@ -52,8 +52,7 @@ public record NamedRun(ModelConfig modelConfig, Block model, DataSplits data) {
                     + String.join(", ", ModelConfig.names()) + "; datasets: "
                     + String.join(", ", Datasets.NAMES));
         }
-        ModelConfig modelConfig = run.model() != null ? run.model()
-                : ModelConfig.byName(config.model());
+        ModelConfig modelConfig = run.resolvedModel();
         DatasetOptions options = DatasetOptions.defaults().withDataDir(dataDir)
                 .withBatchSize(config.batchSize()).withSeed(config.seed());
         if (config.smoke()) {

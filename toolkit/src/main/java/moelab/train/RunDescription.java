@@ -86,6 +86,23 @@ public record RunDescription(TrainConfig train, ModelConfig model) {
         }
     }
 
+    /**
+     * The model configuration: the one stored, else the named one the training configuration
+     * names.
+     *
+     * @throws IllegalArgumentException when the run has neither
+     */
+    public ModelConfig resolvedModel() {
+        if (model != null) {
+            return model;
+        }
+        if (train.model() == null) {
+            throw new IllegalArgumentException("the run names no model config (--config NAME);"
+                    + " model configs: " + String.join(", ", ModelConfig.names()));
+        }
+        return ModelConfig.byName(train.model());
+    }
+
     /** The same description with another training configuration. */
     public RunDescription withTrain(TrainConfig train) {
         return new RunDescription(train, model);

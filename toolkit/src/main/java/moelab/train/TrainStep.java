@@ -20,9 +20,9 @@ import moelab.moe.AuxLosses;
 
 /**
  * One optimiser step of the training loop (see {@link TrainingLoop}): forward and backward inside
- * a {@link GradientCollector} with the {@link MoeObjective} as loss (cross-entropy plus the aux
- * losses of the pass's {@link AuxLosses} record), the routing of every MoE call in that record
- * recorded into {@link RoutingStats}, gradient clipping by global norm, an {@link AdamW} update, gradients
+ * a {@link GradientCollector} with the {@link MoeObjective} as loss (its aux losses from the
+ * forward pass's {@link AuxLosses} record), the routing recorded into
+ * {@link RoutingStats}, gradient clipping by global norm, an {@link AdamW} update, gradients
  * zeroed.
  *
  * <p>With several devices (every GPU DJL sees) the batch is split along its first axis, one slice
@@ -126,7 +126,7 @@ final class TrainStep {
         NDArray labels = slice.getLabels().head().toDevice(device, false);
         NDArray logits;
         MoeObjective.Parts loss;
-        AuxLosses auxLosses = AuxLosses.open();
+        AuxLosses auxLosses = AuxLosses.open(); // this forward pass's MoE aux losses and routings
         try (auxLosses) {
             logits = model.forward(store, inputs, true).head();
             loss = objective.compute(logits, labels, auxLosses);

@@ -28,10 +28,8 @@ import moelab.models.ModelConfig;
  *
  * <ol>
  *   <li>forward pass inside a {@link GradientCollector}; the loss is the {@link MoeObjective}:
- *       cross-entropy plus {@code w_aux ·} the aux losses of the MoE calls of this pass (its
- *       {@link moelab.moe.AuxLosses} record);
- *   <li>backward; the routing of every MoE call in the record is added to the epoch's
- *       {@link RoutingStats};
+ *       cross-entropy plus {@code w_aux ·} the aux loss every MoE block reports for this pass;
+ *   <li>backward; the routing of every MoE block is added to the epoch's {@link RoutingStats};
  *   <li>gradient clipping by global norm ({@link GlobalNormClipping});
  *   <li>an {@link AdamW} update at the {@link WarmupCosine} learning rate of this step;
  *   <li>a row in {@code metrics.csv}, the progress bar ({@link RunLog}), and every {@code

@@ -340,10 +340,11 @@ class SparseMlpInFullExercises extends NDArrayExercises {
 
     // ---- 09-sparse-block-flops: sparseBlockFlops(config), sparseBlockPaddedFlops(config, B) --------
 
-    /** The toolkit's FLOPs of one sparse block: a one-block Sparse-MLP's minus a zero-block one's. */
+    /** The toolkit's FLOPs of one sparse block: a two-block Sparse-MLP's minus a one-block one's. */
     private static long toolkitBlockFlops(SparseMlpConfig config) {
-        SparseMlpConfig two = config.withMixer(config.mixer().withBlocks(2)).withMoe(config.moe().withBlocks(2));
-        SparseMlpConfig one = config.withMixer(config.mixer().withBlocks(1)).withMoe(config.moe().withBlocks(1));
+        // sparse blocks first, so that they never outnumber the blocks in all
+        SparseMlpConfig two = config.withMoe(config.moe().withBlocks(2)).withMixer(config.mixer().withBlocks(2));
+        SparseMlpConfig one = config.withMoe(config.moe().withBlocks(1)).withMixer(config.mixer().withBlocks(1));
         return two.flopsPerExample() - one.flopsPerExample();
     }
 
