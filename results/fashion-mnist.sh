@@ -5,16 +5,19 @@
 # accuracy (mean over seeds) and above the Mixer's mean.
 #
 # Usage, from anywhere:   bash results/fashion-mnist.sh ["SEEDS"]      (default "1 2")
-#   EPOCHS=N    epochs per run (default 30)
+#   EPOCHS=N    epochs per run (default 25)
+#   THREADS=1   one thread a run, for a machine that is not quiet (see results/lib.sh)
 #   SMOKE=1     5 steps a run into a temporary directory, to check the script (about 4 min here)
-#   Leave it in the background: nohup bash results/fashion-mnist.sh > runs/fmnist.out 2>&1 &
+#   Leave it in the background: mkdir -p runs; nohup bash results/fashion-mnist.sh > runs/fmnist.out 2>&1 &
 #
-# Expected time on a quiet 2-core CPU: at most 56 min per Sparse-MLP run (53 min of training
-# steps, ~3 min of test-set evaluations) and 45 min per Mixer run; about 3.4 h for the default 2
-# seeds x 2 models. 30 epochs are 14,070 steps of 128 images. Measured with results/measure.sh
-# (batch 128, steps 10-40, 2026-11-26, other jobs on the machine): sparse-mlp-tiny 0.226 s/step
-# wall on two threads (load average 6-7), 0.280 CPU s/step on one thread; mixer-tiny-eqflop
-# 0.219 CPU s/step on one thread (two threads: ~0.18 s/step by the same ratio).
+# Expected time on a quiet 2-core CPU: at most 44 min of training steps per Sparse-MLP run
+# (53 min with THREADS=1) plus ~2 min of test-set evaluations, and 33 min per Mixer run (39 min
+# with THREADS=1); about 2.8 h for the default 2 seeds x 2 models. 25 epochs are 11,725 steps of
+# 128 images. Measured with results/measure.sh (batch 128, steps 10-40, 2026-11-26):
+# sparse-mlp-tiny 0.226 s/step wall on two threads (load average 6-7), 0.27 s/step on one thread
+# (wall and CPU); mixer-tiny-eqflop 0.20 s/step on one thread (two threads: ~0.17 by the same
+# ratio). Two threads are fast only on a quiet machine: with one other busy process they measured
+# 2.03 s/step (Sparse-MLP) and 0.86 s/step (Mixer); then use THREADS=1.
 #
 # If interrupted: run the same command again. Finished runs (runs/fmnist/*/done.txt) are kept, an
 # interrupted one resumes from its last checkpoint (every 200 steps and every epoch end).
@@ -26,7 +29,7 @@
 # row, every 50th step row).
 source "$(dirname "$0")/lib.sh"
 seeds="${1:-1 2}"
-epochs="${EPOCHS:-30}"
+epochs="${EPOCHS:-25}"
 models="sparse-mlp-tiny mixer-tiny-eqflop"
 out="$RESULTS/fashion-mnist"
 mkdir -p "$out"
