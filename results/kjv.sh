@@ -29,12 +29,13 @@
 #
 # Expected time on a quiet 2-core CPU (6 epochs = 10,908 steps a run), from one-thread CPU seconds
 # per step measured with results/measure.sh at batch 32 (an upper bound; two threads are faster):
-#   smlp (causal BASE) 0.199 -> ~36-40 min   gmlp 0.130 -> ~24 min   transformer 0.132 -> ~24 min
-#   base (causal) 0.135 -> ~25 min; switch ~0.15, gshard ~0.11, hash ~0.14 (previous round's
+#   smlp (causal BASE) 0.157 -> ~29 min   gmlp 0.130 -> ~24 min   transformer 0.132 -> ~24 min
+#   base (causal) 0.134 -> ~25 min; switch ~0.15, gshard ~0.11, hash ~0.14 (previous round's
 #   one-thread wall s/step, results/README.md) -> 27, 20, 25 min; plus ~10 s per validation pass.
-#   seeds ~3 h, moe ~1.6 h, data ~2 h; all ~6.5 h.
-# Memory: evaluating sMLP peaks at ~13 GB resident (measured; training stays under 0.7 GB), so
-# run it with nothing else large on the machine.
+#   seeds ~2.6 h, moe ~1.6 h, data ~1.8 h; all ~6 h. (smlp and base: wall s/step on one thread at
+#   load average ~4, after the causal BASE router moved to tensor operations; before, 0.199 CPU.)
+# Memory: evaluating on the validation split peaks at 10-13 GB resident for sMLP and >= 7 GB for
+# gMLP (measured; training stays under 0.7 GB), so run it with nothing else large on the machine.
 #
 # If interrupted: run the same command again (finished runs are kept, an interrupted one resumes
 # from its last checkpoint, written every 500 steps and at every epoch end).
