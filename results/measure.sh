@@ -19,8 +19,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 3 ] || { sed -n '2,18p' "$0"; exit 2; }
-config="$1"; dataset="$2"; batch="$3"; steps="${4:-60}"; shift 3; [ $# -gt 0 ] && shift
-[ "${1:-}" = "--" ] && shift
+config="$1"; dataset="$2"; batch="$3"; shift 3; steps=60
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then steps="$1"; shift; fi
+if [ "${1:-}" = "--" ]; then shift; fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 [ -n "${THREADS:-}" ] && export OMP_NUM_THREADS="$THREADS"
 before=$(cut -d' ' -f1 /proc/loadavg)
