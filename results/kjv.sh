@@ -1,38 +1,138 @@
 #!/usr/bin/env bash
-# Character-level language modelling on the King James Bible: sMLP against gMLP, the dense
-# Transformer and Transformer-MoE with Switch, GShard, BASE and HASH routing. All "-lm-tiny"
-# configs have the same FLOPs per token.
-#   1. equal FLOPs: every model trains the same number of steps on the same tokens;
-#   2. equal wall-clock: every model trains for the minutes the dense Transformer needed in 1,
-#      its step count set from its own speed measured in 1 (same machine, same one thread).
-# Each run uses one CPU thread; two run side by side on a 2-core machine.
-# Usage, from the repository root: bash results/kjv.sh [STEPS]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-steps="${1:-1500}"
-families="smlp gmlp transformer switch gshard base hash"
-mkdir -p runs
-
-train() { # name steps
-  OMP_NUM_THREADS=1 MOELAB_PROGRESS=lines ./moelab train --config "$1-lm-tiny" --dataset kjv \
-    --epochs 1 --max-steps "$2" --batch-size 32 --lr 2e-3 --seed 42 --checkpoint-every 0 \
-    --out "runs/$3" > "runs/$3.log" 2>&1
+# Character-level language modelling on the King James Bible (byte vocabulary, context 64,
+# batch 32): sMLP against gMLP, the dense Transformer and Transformer-MoE with Switch, GShard,
+# BASE and HASH routing. Every "-lm-tiny" config has the same FLOPs per token (491.5 k; see
+# `./moelab info --all`), so equal steps are equal FLOPs.
+#
+# Causal in training, every model: sMLP's tMoE and the BASE Transformer-MoE run with
+# `--set moe.router=base-causal` (the balanced assignment solved online, position by position, so
+# no token's expert depends on later tokens or other sequences); Switch, GShard and HASH decide
+# each token alone (capacity factor 0: nothing dropped) and gMLP/Transformer are causal as named.
+# `./moelab info --config NAME --set ...` prints "causal in training: yes" for each run below.
+#
+# Validation: the training loop has no early stopping and no best-checkpoint selection; it
+# evaluates the validation split (207 k characters) at every epoch end (1 epoch = 1,818 steps of
+# 32 x 64 characters over the 3.72 M training characters) and the summary keeps the last and the
+# best. So each run has a fixed, generous budget of EPOCHS epochs with cosine decay, and the
+# per-epoch validation curve (validation-*.csv) shows whether it had stopped improving.
+# Regularisation: AdamW weight decay (WD, default 0.01); the models have no dropout.
+#
+# Parts (first argument, default all):
+#   seeds  smlp, gmlp, transformer at SEEDS (default "1 2")                       6 runs
+#   moe    switch, gshard, base, hash Transformer-MoE at the first seed           4 runs
+#   data   smlp and gmlp on 1/4 and 1/2 of the training text, same steps as the
+#          full-text runs of `seeds` (their validation and test text unchanged)    4 runs
+# Usage, from anywhere:   bash results/kjv.sh [seeds|moe|data|all] ["SEEDS"]
+#   EPOCHS=N  epochs of the full text (default 6; the data part runs 4x / 2x as many epochs of
+#             its shorter text, the same number of steps)
+#   SMOKE=1   5 steps a run into a temporary directory, to check the script (about 10 min here)
+#
+# Expected time on a quiet 2-core CPU (6 epochs = 10,908 steps a run), from one-thread CPU seconds
+# per step measured with results/measure.sh at batch 32 (an upper bound; two threads are faster):
+#   smlp (causal BASE) 0.157 -> ~29 min   gmlp 0.130 -> ~24 min   transformer 0.132 -> ~24 min
+#   base (causal) 0.134 -> ~25 min; switch ~0.15, gshard ~0.11, hash ~0.14 (previous round's
+#   one-thread wall s/step, results/README.md) -> 27, 20, 25 min; plus ~10 s per validation pass.
+#   seeds ~2.6 h, moe ~1.6 h, data ~1.8 h; all ~6 h. (smlp and base: wall s/step on one thread at
+#   load average ~4, after the causal BASE router moved to tensor operations; before, 0.199 CPU.)
+# Memory: evaluating on the validation split peaks at 10-13 GB resident for sMLP and >= 7 GB for
+# gMLP (measured; training stays under 0.7 GB), so run it with nothing else large on the machine.
+#
+# If interrupted: run the same command again (finished runs are kept, an interrupted one resumes
+# from its last checkpoint, written every 500 steps and at every epoch end).
+#
+# Output, in results/kjv/: seeds/ and moe/ and data/, each with summary.csv and summary.md (one
+# row per run, named FAMILY-sSEED or FAMILY-1ofN-sSEED: steps, minutes, last and best
+# validation bits per character) and comparison.png (training bits per character against steps
+# and minutes); seeds/by-model.{csv,md} (mean, sd, min, max over seeds); seeds/routing-smlp-s1.*
+# (sMLP's expert load); validation.csv in each
+# (validation bits per character at every epoch end of every run, for the curves).
+source "$(dirname "$0")/lib.sh"
+part="${1:-all}"
+seeds="${2:-1 2}"
+first=$(echo "$seeds" | awk '{ print $1 }')
+epochs="${EPOCHS:-6}"
+common=(--batch-size 32 --lr 2e-3 --weight-decay "${WD:-0.01}" --checkpoint-every 500)
+causal() { # the --set that makes a family's routing causal in training
+  case "$1" in smlp|base) echo "--set moe.router=base-causal" ;; esac
 }
-export -f train
 
-# 1. equal FLOPs
-printf '%s\n' $families | xargs -P 2 -I{} bash -c "train {} $steps kjv-flops-{}"
-./moelab compare --out results/kjv/equal-flops $(printf 'runs/kjv-flops-%s ' $families)
+# validation_table OUT RUN...: validation bits per character at every epoch end of each run
+validation_table() {
+  local out="$1"; shift
+  echo "run,epoch,step,eval_bpc" > "$out"
+  for run in "$@"; do
+    awk -F, -v r="$(basename "$run")" '$1 == "epoch" { print r "," $2 "," $3 "," $12 }' \
+      "$run/metrics.csv" >> "$out"
+  done
+}
 
-# 2. equal wall-clock: steps = budget / (seconds per step of the same model in 1)
-budget=$(awk -F, '$1 == "kjv-flops-transformer" { print $3 }' results/kjv/equal-flops/summary.csv)
-for f in $families; do
-  minutes=$(awk -F, -v r="kjv-flops-$f" '$1 == r { print $3 }' results/kjv/equal-flops/summary.csv)
-  echo "$f $(awk -v s="$steps" -v b="$budget" -v m="$minutes" 'BEGIN { printf "%d", s * b / m }')"
-done > runs/kjv-time-steps.txt
-ln -sfn kjv-flops-transformer runs/kjv-time-transformer   # the budget is this very run
-grep -v '^transformer ' runs/kjv-time-steps.txt | xargs -P 2 -L 1 bash -c 'train "$0" "$1" "kjv-time-$0"'
-./moelab compare --out results/kjv/equal-time $(printf 'runs/kjv-time-%s ' $families)
-cp runs/kjv-time-steps.txt results/kjv/equal-time/steps.txt
-cp runs/kjv-flops-smlp/routing.png results/kjv/routing-smlp.png
-cp runs/kjv-flops-smlp/routing.csv results/kjv/routing-smlp.csv   # to redraw the chart later
+finish() { # DIR RUN...: the comparison of a part
+  local dir="$1"; shift
+  mkdir -p "$dir"
+  ./moelab compare --out "$dir" "$@"
+  validation_table "$dir/validation.csv" "$@"
+  cat "$dir/summary.md"
+}
+
+if [ "$part" = seeds ] || [ "$part" = all ]; then
+  runs=()
+  for seed in $seeds; do
+    for f in smlp gmlp transformer; do
+      # shellcheck disable=SC2046
+      train "kjv/$f-s$seed" --config "$f-lm-tiny" $(causal "$f") --dataset kjv \
+        --epochs "$epochs" --seed "$seed" "${common[@]}"
+      runs+=("$RUNS/kjv/$f-s$seed")
+    done
+  done
+  finish "$RESULTS/kjv/seeds" "${runs[@]}"
+  seed_spread "$RESULTS/kjv/seeds/summary.csv" "$RESULTS/kjv/seeds/by-model"
+  cp "$RUNS/kjv/smlp-s$first/routing.png" "$RESULTS/kjv/seeds/routing-smlp-s$first.png"
+  cp "$RUNS/kjv/smlp-s$first/routing.csv" "$RESULTS/kjv/seeds/routing-smlp-s$first.csv"  # to redraw it
+  cat "$RESULTS/kjv/seeds/by-model.md"
+fi
+
+if [ "$part" = moe ] || [ "$part" = all ]; then
+  runs=()
+  for f in switch gshard base hash; do
+    # shellcheck disable=SC2046
+    train "kjv/$f-s$first" --config "$f-lm-tiny" $(causal "$f") --dataset kjv \
+      --epochs "$epochs" --seed "$first" "${common[@]}"
+    runs+=("$RUNS/kjv/$f-s$first")
+  done
+  finish "$RESULTS/kjv/moe" "${runs[@]}"
+fi
+
+if [ "$part" = data ] || [ "$part" = all ]; then
+  # A shorter training text with the same validation and test text: the KJV exactly as the
+  # toolkit reads it (the `bible` command's verses, references stripped: 4,137,850 bytes), split
+  # 90/5/5 as TextCorpus does, the training part cut to its first 1/4 or 1/2, written as the
+  # three files of the wikitext103 loader, which takes its splits as given (byte tokens, as kjv).
+  kjv_text() {
+    bible -f gen1:1-rev22:21 2>/dev/null < /dev/null \
+      | sed -E 's/^[1-3]?[A-Za-z]+[0-9]+:[0-9]+ ?//' | grep -v '^[[:space:]]*$'
+  }
+  command -v bible > /dev/null || { echo "the data part needs the bible command: sudo apt-get install bible-kjv"; exit 1; }
+  mkdir -p "$RUNS/kjv"; kjv_text > "$RUNS/kjv/kjv.txt"
+  n=$(wc -c < "$RUNS/kjv/kjv.txt")
+  [ "$n" = 4137850 ] || { echo "the KJV text has $n bytes, not the 4,137,850 the toolkit reads; the data part cannot cut the same splits"; exit 1; }
+  train_end=$(awk -v n="$n" 'BEGIN { printf "%d", n * 0.9 + 0.5 }')
+  valid_end=$(( train_end + (n - train_end) / 2 ))
+  runs=()
+  for fraction in 4 2; do
+    dir="$RUNS/kjv/text-1of$fraction"; mkdir -p "$dir"
+    head -c $(( train_end / fraction )) "$RUNS/kjv/kjv.txt" > "$dir/wiki.train.raw"
+    head -c "$valid_end" "$RUNS/kjv/kjv.txt" | tail -c $(( valid_end - train_end )) > "$dir/wiki.valid.raw"
+    tail -c +$(( valid_end + 1 )) "$RUNS/kjv/kjv.txt" > "$dir/wiki.test.raw"
+    for f in smlp gmlp; do
+      # shellcheck disable=SC2046
+      train "kjv/$f-1of$fraction-s$first" --config "$f-lm-tiny" $(causal "$f") \
+        --dataset wikitext103 --data-dir "$dir" --epochs $(( epochs * fraction )) \
+        --seed "$first" "${common[@]}"
+      runs+=("$RUNS/kjv/$f-1of$fraction-s$first")
+    done
+  done
+  for f in smlp gmlp; do   # all of the text: the runs of the seeds part
+    [ -f "$RUNS/kjv/$f-s$first/done.txt" ] && runs+=("$RUNS/kjv/$f-s$first")
+  done
+  finish "$RESULTS/kjv/data" "${runs[@]}"
+fi
