@@ -3,6 +3,7 @@ package moelab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -68,7 +69,9 @@ public record Evaluation(long examples, long positions, double loss, double accu
                             new BatchSampler(new SequenceSampler(), batchSize, false))
                     : data.getData(evalManager);
             for (Batch batch : batches) {
-                try (batch; NDManager step = evalManager.newSubManager()) {
+                try (batch; NDManager step = evalManager.newSubManager();
+                        NDScope scope = new NDScope()) { // frees what the forward pass made
+                    scope.suppressNotUsedWarning();
                     NDList inputs = batch.getData().toDevice(manager.getDevice(), false);
                     NDArray labels = batch.getLabels().head().toDevice(manager.getDevice(), false);
                     inputs.attach(step);
