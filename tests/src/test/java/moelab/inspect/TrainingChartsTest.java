@@ -68,4 +68,44 @@ class TrainingChartsTest {
         assertThat(((XYChart) charts.get(0)).getSeriesMap()).containsOnlyKeys("train loss",
                 "eval loss");
     }
+
+    /** Sparse-MLP with {@code moe.experts=8}: 8 MoE_c experts and 4 MoE_s experts. */
+    private static RoutingLog mixedExpertCounts(Path dir, int epochs) {
+        RoutingLog routing = new RoutingLog(dir);
+        routing.start();
+        for (int e = 1; e <= epochs; e++) {
+            routing.epoch(e, 4L * e, List.of(
+                    new RoutingStats.LayerSummary("MoE_c", new long[] {1, 2, 3, 4, 5, 6, 7, 8}, 0,
+                            36, 2.0),
+                    new RoutingStats.LayerSummary("MoE_s", new long[] {4, 3, 2, 1}, 0, 10, 1.3)));
+        }
+        return routing;
+    }
+
+    @Test
+    void layersWithDifferentExpertCountsEachShowTheirOwnExperts(@TempDir Path dir) {
+        List<Chart<?, ?>> bars = TrainingCharts.routing(mixedExpertCounts(dir, 1).table());
+        assertThat(bars).hasSize(1);
+        CategoryChart chart = (CategoryChart) bars.get(0);
+        assertThat(chart.getSeriesMap().get("MoE_c").getYData()).hasSize(8).doesNotContainNull();
+        assertThat(List.<Object>copyOf(chart.getSeriesMap().get("MoE_s").getYData().stream()
+                .map(y -> y == null ? "none" : y).toList())).containsExactly(0.4, 0.3, 0.2,
+                0.1, "none", "none", "none", "none");
+        assertThat(ChartFiles.image(chart).getWidth()).isEqualTo(640); // draws
+
+        List<Chart<?, ?>> curves = TrainingCharts.routing(mixedExpertCounts(dir, 2).table());
+        assertThat(curves).hasSize(2);
+        assertThat(((XYChart) curves.get(0)).getSeriesMap()).hasSize(8);
+        assertThat(((XYChart) curves.get(1)).getSeriesMap()).hasSize(4);
+        assertThat(TrainingCharts.saveRouting(mixedExpertCounts(dir, 2).table(),
+                dir.resolve("routing.png"))).isRegularFile();
+    }
+
+    @Test
+    void theTickJustBelowZeroReadsZero() {
+        assertThat(ChartStyle.tickLabels("#").apply(-0.002)).isEqualTo("0");
+        assertThat(ChartStyle.tickLabels("#.#").apply(-0.0004)).isEqualTo("0");
+        assertThat(ChartStyle.tickLabels("#.#").apply(-0.5)).isEqualTo("-0.5");
+        assertThat(ChartStyle.tickLabels("#").apply(1500.0)).isEqualTo("1500");
+    }
 }

@@ -11,6 +11,8 @@ import moelab.inspect.Series;
 import moelab.inspect.TrainingCharts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler;
 import tech.tablesaw.api.Table;
 
 class RunComparisonTest {
@@ -49,6 +51,29 @@ class RunComparisonTest {
                 .contains("| run | steps | minutes |").contains("| sparse | 200 | 1.6667 |");
         assertThat(Files.readAllLines(out.resolve(RunComparison.CSV))).hasSize(3);
         assertThat(Files.size(out.resolve(RunComparison.PLOT))).isGreaterThan(5_000);
+    }
+
+    @Test
+    void sevenRunsEachGetALegendRowUnderThePlot(@TempDir Path root) throws Exception {
+        List<Path> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            runs.add(classifierRun(root, "ablation-" + i + "-without-part-" + i, 0.8 + i / 100.0,
+                    0.85 + i / 100.0));
+        }
+        List<XYChart> charts = new RunComparison(runs).charts();
+        for (XYChart chart : charts) {
+            assertThat(chart.getSeriesMap()).hasSize(7);
+            assertThat(chart.getStyler().getLegendLayout()).isEqualTo(Styler.LegendLayout.Vertical);
+            assertThat(chart.getHeight()).isGreaterThan(440 + 7 * 15); // plot keeps its height
+        }
+        Path out = root.resolve("cmp");
+        new RunComparison(runs).write(out);
+        assertThat(Files.size(out.resolve(RunComparison.PLOT))).isGreaterThan(5_000);
+        if (System.getenv("MOELAB_CHART_DIR") != null) { // to look at the picture
+            Files.copy(out.resolve(RunComparison.PLOT),
+                    Path.of(System.getenv("MOELAB_CHART_DIR"), "comparison-7.png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     @Test

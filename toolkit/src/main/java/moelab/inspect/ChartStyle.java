@@ -2,6 +2,10 @@ package moelab.inspect;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Locale;
+import java.util.function.Function;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
@@ -35,6 +39,9 @@ public final class ChartStyle {
     public static final BasicStroke DASHED = new BasicStroke(1.6f, BasicStroke.CAP_BUTT,
             BasicStroke.JOIN_MITER, 10f, new float[] {7f, 4f}, 0f);
 
+    /** Pixels a legend row takes (the default legend font and padding). */
+    private static final int LEGEND_ROW = 20;
+
     private ChartStyle() {}
 
     /**
@@ -42,10 +49,26 @@ public final class ChartStyle {
      * legend below; call {@link #finish} when the series are added.
      */
     public static XYChart lines(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(640).height(440).title(title).xAxisTitle(xTitle)
-                .yAxisTitle(yTitle).build();
+        return lines(title, xTitle, yTitle, 440, Styler.LegendLayout.Horizontal);
+    }
+
+    /**
+     * A line chart for {@code series} named series whose names may not fit in one row (runs side
+     * by side): the legend lists one name a row under the plot, and the chart grows by a row's
+     * height per name so that the plot keeps its size.
+     */
+    public static XYChart linesWithLegendRows(String title, String xTitle, String yTitle,
+                                              int series) {
+        return lines(title, xTitle, yTitle, 440 + LEGEND_ROW * series,
+                Styler.LegendLayout.Vertical);
+    }
+
+    private static XYChart lines(String title, String xTitle, String yTitle, int height,
+                                 Styler.LegendLayout legend) {
+        XYChart chart = new XYChartBuilder().width(640).height(height).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendLayout(legend);
         chart.getStyler().setXAxisDecimalPattern("#"); // whole steps and epochs
         chart.getStyler().setXAxisTickMarkSpacingHint(90);
         chart.getStyler().setSeriesColors(COLORS);
@@ -58,13 +81,30 @@ public final class ChartStyle {
      * Call when every series is added: ticks at round numbers. XChart puts a tick on every data
      * point when the x values are equally spaced (steps 1, 2, 3, ...: labels run into each other);
      * an axis starting a hair below 0 makes it choose round steps (0, 500, 1000, ...) instead.
+     * That first tick is labelled "0", not "-0", with the chart's x-axis decimal pattern.
      */
     public static XYChart finish(XYChart chart) {
         double max = chart.getSeriesMap().values().stream()
                 .flatMapToDouble(s -> java.util.Arrays.stream(s.getXData()))
                 .filter(Double::isFinite).max().orElse(1);
         chart.getStyler().setXAxisMin(-Math.max(max, 1) / 1000);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(
+                tickLabels(chart.getStyler().getXAxisDecimalPattern()));
         return chart;
+    }
+
+    /**
+     * Tick labels in a decimal pattern ("#", "#.#"), where a value that rounds to zero is "0"
+     * (DecimalFormat writes -0.0001 as "-0").
+     */
+    static Function<Double, String> tickLabels(String pattern) {
+        DecimalFormat format = new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(
+                Locale.ROOT));
+        String zero = format.format(0.0);
+        return value -> {
+            String label = format.format(value);
+            return label.equals("-" + zero) ? zero : label;
+        };
     }
 
     /** A bar chart (for one value per category, e.g. a run with a single epoch), legend below. */

@@ -33,8 +33,10 @@ public final class ComparisonCharts {
     private static List<XYChart> accuracy(List<String> names, List<Table> epochs,
                                           List<Table> steps) {
         String label = "test accuracy";
-        XYChart byEpoch = ChartStyle.lines(label + " by epoch", "epoch", label);
-        XYChart byTime = ChartStyle.lines(label + " by training wall-clock", "minutes", label);
+        XYChart byEpoch = ChartStyle.linesWithLegendRows(label + " by epoch", "epoch", label,
+                names.size());
+        XYChart byTime = ChartStyle.linesWithLegendRows(label + " by training wall-clock",
+                "minutes", label, names.size());
         byTime.getStyler().setXAxisDecimalPattern("#.#");
         for (int i = 0; i < names.size(); i++) {
             Table t = epochs.get(i);
@@ -62,9 +64,10 @@ public final class ComparisonCharts {
 
     private static List<XYChart> bitsPerCharacter(List<String> names, List<Table> steps) {
         String label = "training bits per character";
-        XYChart byStep = ChartStyle.lines(label + " (" + TrainingCharts.WINDOW + "-step mean)",
-                "step", label);
-        XYChart byTime = ChartStyle.lines(label + " by training wall-clock", "minutes", label);
+        XYChart byStep = ChartStyle.linesWithLegendRows(label + " (" + TrainingCharts.WINDOW
+                + "-step mean)", "step", label, names.size());
+        XYChart byTime = ChartStyle.linesWithLegendRows(label + " by training wall-clock",
+                "minutes", label, names.size());
         byTime.getStyler().setXAxisDecimalPattern("#.#");
         double lowest = Double.MAX_VALUE;
         double highestFinal = 0;

@@ -2,6 +2,7 @@ package moelab.inspect;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -120,16 +121,7 @@ public final class TrainingCharts {
             return List.of();
         }
         if (epochs.size() == 1) {
-            CategoryChart bars = ChartStyle.bars("Expert load after the epoch", "expert",
-                    "share of kept items");
-            bars.getStyler().setLabelsVisible(false);
-            bars.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
-            for (String layer : layers) {
-                Table rows = routing.where(routing.stringColumn("layer").isEqualTo(layer));
-                bars.addSeries(layer, rows.intColumn("expert").asList(),
-                        rows.doubleColumn("load_fraction").asList());
-            }
-            return List.of(bars);
+            return List.of(loadBars(routing, layers));
         }
         List<Chart<?, ?>> charts = new ArrayList<>();
         for (String layer : layers) {
@@ -144,6 +136,32 @@ public final class TrainingCharts {
             charts.add(ChartStyle.finish(chart));
         }
         return charts;
+    }
+
+    /**
+     * One bar per (layer, expert) after a single epoch. The axis has the experts of the widest
+     * layer; a layer with fewer experts (Sparse-MLP's MoE_s beside MoE_c) has no bar, a null
+     * value, past its own last expert.
+     */
+    private static CategoryChart loadBars(Table routing, Set<String> layers) {
+        CategoryChart bars = ChartStyle.bars("Expert load after the epoch", "expert",
+                "share of kept items");
+        bars.getStyler().setLabelsVisible(false);
+        bars.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        List<Integer> experts = new ArrayList<>();
+        for (int e = 0; e <= routing.intColumn("expert").max(); e++) {
+            experts.add(e);
+        }
+        for (String layer : layers) {
+            Table rows = routing.where(routing.stringColumn("layer").isEqualTo(layer));
+            List<Double> share = new ArrayList<>(Collections.nCopies(experts.size(), null));
+            for (int r = 0; r < rows.rowCount(); r++) {
+                share.set(rows.intColumn("expert").get(r), rows.doubleColumn("load_fraction")
+                        .get(r));
+            }
+            bars.addSeries(layer, experts, share);
+        }
+        return bars;
     }
 
     /** A {@value #WINDOW}-step mean of a step column, as a line without markers. */
