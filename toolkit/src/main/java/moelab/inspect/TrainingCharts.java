@@ -128,6 +128,10 @@ public final class TrainingCharts {
             Table rows = routing.where(routing.stringColumn("layer").isEqualTo(layer));
             XYChart chart = ChartStyle.lines("Expert load: " + layer, "epoch",
                     "share of kept items");
+            // one expert a row beside the plot: eight or more names do not fit in a row below
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+            chart.getStyler().setYAxisDecimalPattern("0.###"); // "0.08", not ".08"
             for (int e : new LinkedHashSet<>(rows.intColumn("expert").asList())) {
                 Table expert = rows.where(rows.intColumn("expert").isEqualTo(e));
                 chart.addSeries("expert " + e, expert.intColumn("epoch").asList(),
