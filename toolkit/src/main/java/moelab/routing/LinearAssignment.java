@@ -29,18 +29,7 @@ public final class LinearAssignment {
         if (n == 0) {
             return new int[0];
         }
-        int experts = scores[0].length;
-        for (float[] row : scores) {
-            if (row.length != experts) {
-                throw new IllegalArgumentException("scores must be a (T, E) matrix; rows have "
-                        + experts + " and " + row.length + " entries");
-            }
-        }
-        if (experts < 1 || n % experts != 0) {
-            throw new IllegalArgumentException("a balanced assignment of T=" + n + " tokens to E="
-                    + experts + " experts needs E to divide T");
-        }
-        int perExpert = n / experts;
+        int perExpert = n / experts(scores);
         // Hungarian algorithm minimising cost(i, j) = -scores[i][j / perExpert], 1-based as usual:
         // u, v are the row and column potentials, slotToken[j] the token in slot j (0 = none).
         double[] u = new double[n + 1];
@@ -93,6 +82,22 @@ public final class LinearAssignment {
             expert[slotToken[j] - 1] = (j - 1) / perExpert;
         }
         return expert;
+    }
+
+    /** {@code E} of a {@code (T, E)} score matrix whose {@code E} divides {@code T}. */
+    private static int experts(float[][] scores) {
+        int experts = scores[0].length;
+        for (float[] row : scores) {
+            if (row.length != experts) {
+                throw new IllegalArgumentException("scores must be a (T, E) matrix; rows have "
+                        + experts + " and " + row.length + " entries");
+            }
+        }
+        if (experts < 1 || scores.length % experts != 0) {
+            throw new IllegalArgumentException("a balanced assignment of T=" + scores.length
+                    + " tokens to E=" + experts + " experts needs E to divide T");
+        }
+        return experts;
     }
 
     /** {@code Σ_t scores[t][assignment[t]]}, in double precision. */
