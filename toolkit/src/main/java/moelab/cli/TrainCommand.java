@@ -106,7 +106,12 @@ public final class TrainCommand implements Callable<Integer> {
                 : newRun();
         NamedRun run = NamedRun.load(description, dataDir);
         System.out.println(run.data().summary());
-        System.out.println("model " + run.modelConfig().name() + ": " + run.modelConfig().cost());
+        ModelConfig model = run.modelConfig();
+        System.out.println("model " + model.name() + ": " + model.cost());
+        if (model.isLanguageModel()) {
+            System.out.println("causal in training: " + (model.causalInTraining() ? "yes" : "no")
+                    + ", in evaluation: " + (model.causalInEvaluation() ? "yes" : "no"));
+        }
         System.out.println("devices " + Arrays.toString(Engine.getInstance().getDevices())
                 + (Engine.getInstance().getGpuCount() > 1 ? " (each step's batch split across"
                 + " them)" : ""));
