@@ -61,6 +61,4 @@ for seed in $seeds; do
     runs+=("$RUNS/$dataset/$config-s$seed")
   done
 done
-./moelab compare --out "$out" "${runs[@]}"
-seed_spread "$out/summary.csv" "$out/by-model"
-cat "$out/summary.md" "$out/by-model.md"
+compare_seeds "$out" "${runs[@]}"

@@ -43,12 +43,10 @@ for seed in $seeds; do
   done
 done
 
-./moelab compare --out "$out" "${runs[@]}"
-seed_spread "$out/summary.csv" "$out/by-model"
 for run in "${runs[@]}"; do   # the logs thinned to every 50th step, to keep results/ small
   awk -F, 'NR == 1 || $1 == "epoch" || $3 % 50 == 0' "$run/metrics.csv" > "$out/metrics-$(basename "$run").csv"
 done
 first=$(echo "$seeds" | awk '{ print $1 }')
 cp "$RUNS/fmnist/sparse-mlp-tiny-s$first/routing.png" "$out/routing-sparse-mlp-tiny-s$first.png"
 cp "$RUNS/fmnist/sparse-mlp-tiny-s$first/routing.csv" "$out/routing-sparse-mlp-tiny-s$first.csv"
-cat "$out/summary.md" "$out/by-model.md"
+compare_seeds "$out" "${runs[@]}"

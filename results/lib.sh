@@ -72,3 +72,12 @@ seed_spread() {
         printf "| %s | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.1f |\n", g, n[g], mu, sd, lo[g], hi[g], b[g] / n[g], m[g] / n[g] > md }
     }' "$1" > "$2.csv"
 }
+
+# compare_seeds OUT RUN_DIR...: the runs' summary and charts (`moelab compare`), their mean and
+# spread over seeds (seed_spread, OUT/by-model.*), both tables printed.
+compare_seeds() {
+  local out="$1"; shift
+  ./moelab compare --out "$out" "$@"
+  seed_spread "$out/summary.csv" "$out/by-model"
+  cat "$out/summary.md" "$out/by-model.md"
+}
