@@ -18,7 +18,7 @@
 #   quiet 2-core CPU: about 6 h per Sparse-MLP run and 5.3 h per Mixer run at the one-thread
 #   upper bound (measured: 1.097 and 0.982 CPU s/step, one thread, batch 128, steps 10-25), a
 #   little less on two threads; 2 runs (one seed) about 10-11 h.
-#   one GPU (estimate from results/gpu, an H200 running the tiny configs: ~16 steps/s for
+#   one GPU (estimate from results/gpu/first-call, an H200 running the tiny configs: ~16 steps/s for
 #   Sparse-MLP at batch 128, bound by per-step host work, not FLOPs; the CIFAR configs have the
 #   same number of MoE layers and 8.5x the FLOPs, which an H200 absorbs): about 20-30 min for
 #   Sparse-MLP and 5-10 min for the Mixer per run.

@@ -25,7 +25,7 @@
 #   epoch. The smoke run's second step (2 images, load average ~6) took 14 s for the Mixer and
 #   33 s for Sparse-MLP, so the real figure is likely worse.
 #   one H100/H200 (estimate: 3 x 27.3 GFLOPs per training image at ~15-20 TFLOP/s sustained fp32,
-#   a third to a half of the 46.5 TFLOP/s matmul peak results/gpu measured on an H200):
+#   a third to a half of the 46.5 TFLOP/s matmul peak results/gpu/first-call measured on an H200):
 #   ~200-250 images/s, so Imagenette (9,469 training images) ~45 s an epoch, 100 epochs ~1.3 h
 #   per model; ImageNet-1k ~1.5 h an epoch, 300 epochs ~19 days per model on one GPU
 #   (the paper used many TPU cores). Not measured: no GPU run of these configs exists yet.

@@ -56,16 +56,6 @@ causal() { # the --set that makes a family's routing causal in training
   case "$1" in smlp|base) echo "--set moe.router=base-causal" ;; esac
 }
 
-# validation_table OUT RUN...: validation bits per character at every epoch end of each run
-validation_table() {
-  local out="$1"; shift
-  echo "run,epoch,step,eval_bpc" > "$out"
-  for run in "$@"; do
-    awk -F, -v r="$(basename "$run")" '$1 == "epoch" { print r "," $2 "," $3 "," $12 }' \
-      "$run/metrics.csv" >> "$out"
-  done
-}
-
 finish() { # DIR RUN...: the comparison of a part
   local dir="$1"; shift
   mkdir -p "$dir"

@@ -81,3 +81,13 @@ compare_seeds() {
   seed_spread "$out/summary.csv" "$out/by-model"
   cat "$out/summary.md" "$out/by-model.md"
 }
+
+# validation_table OUT RUN...: validation bits per character at every epoch end of each run
+validation_table() {
+  local out="$1"; shift
+  echo "run,epoch,step,eval_bpc" > "$out"
+  for run in "$@"; do
+    awk -F, -v r="$(basename "$run")" '$1 == "epoch" { print r "," $2 "," $3 "," $12 }' \
+      "$run/metrics.csv" >> "$out"
+  done
+}
