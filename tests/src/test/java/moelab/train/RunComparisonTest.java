@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import moelab.inspect.Series;
 import moelab.inspect.TrainingCharts;
+import moelab.models.ModelConfig;
+import moelab.models.ModelConfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
@@ -51,6 +53,31 @@ class RunComparisonTest {
                 .contains("| run | steps | minutes |").contains("| sparse | 200 | 1.6667 |");
         assertThat(Files.readAllLines(out.resolve(RunComparison.CSV))).hasSize(3);
         assertThat(Files.size(out.resolve(RunComparison.PLOT))).isGreaterThan(5_000);
+    }
+
+    @Test
+    void summaryNamesEachRunsConfigDatasetSeedAndCostFromItsRunJson(@TempDir Path root) {
+        ModelConfig dense = ModelConfig.byName("mixer-tiny-eqflop");
+        ModelConfig sparse = ModelConfigs.override(ModelConfig.byName("sparse-mlp-tiny"),
+                List.of("moe.experts=8"));
+        Path a = classifierRun(root, "dense-s3", 0.85, 0.84);
+        Path b = classifierRun(root, "sparse-s4", 0.86, 0.90);
+        Path c = classifierRun(root, "no-description", 0.8, 0.81);
+        new RunDescription(TrainConfig.builder().optModel(dense.name()).optDataset("fashion-mnist")
+                .optSeed(3).build(), dense).write(a);
+        new RunDescription(TrainConfig.builder().optModel(sparse.name()).optDataset("fashion-mnist")
+                .optSeed(4).build(), sparse).write(b);
+
+        Table summary = new RunComparison(List.of(a, b, c)).summary();
+        assertThat(summary.stringColumn("config").asList())
+                .containsExactly("mixer-tiny-eqflop", "sparse-mlp-tiny (modified)", "");
+        assertThat(summary.stringColumn("dataset").get(0)).isEqualTo("fashion-mnist");
+        assertThat(summary.longColumn("seed").get(1)).isEqualTo(4L);
+        assertThat(summary.longColumn("flops_per_example").get(0)).isEqualTo(dense.cost().flops());
+        assertThat(summary.longColumn("active_parameters").get(1))
+                .isEqualTo(sparse.cost().activeParameters());
+        assertThat(summary.longColumn("seed").isMissing(2)).isTrue();
+        assertThat(RunComparison.toMarkdown(summary)).contains("| no-description |").contains("n/a");
     }
 
     @Test

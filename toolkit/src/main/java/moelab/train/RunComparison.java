@@ -8,6 +8,8 @@ import java.util.Locale;
 import moelab.files.RunFiles;
 import moelab.inspect.ChartFiles;
 import moelab.inspect.ComparisonCharts;
+import moelab.models.Cost;
+import moelab.models.ModelConfig;
 import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
@@ -18,7 +20,9 @@ import tech.tablesaw.columns.Column;
 
 /**
  * Finished runs side by side, read from their {@code metrics.csv}: a summary table (one row per
- * run: steps, training wall-clock, throughput, the last and the best evaluation) and a chart of
+ * run: steps, training wall-clock, throughput, the last and the best evaluation, then what its
+ * {@code run.json} says: model config, dataset, seed, active parameters and FLOPs per example, so
+ * that a program can group runs and check equal-FLOP claims) and a chart of
  * the evaluation metric against epochs and against training minutes. The metric is the evaluation
  * accuracy for classifiers and the bits per character for language models. Wall-clock counts the
  * training steps only, not the evaluations between epochs.
@@ -35,6 +39,7 @@ public final class RunComparison {
     private final List<Path> runs;
     private final List<Table> epochs;
     private final List<Table> steps;
+    private final List<RunDescription> descriptions;
     private final boolean classifier;
 
     /**
@@ -49,6 +54,7 @@ public final class RunComparison {
         List<Table> tables = runs.stream().map(RunComparison::metrics).toList();
         this.epochs = tables.stream().map(t -> rows(t, "epoch")).toList();
         this.steps = tables.stream().map(t -> rows(t, "step")).toList();
+        this.descriptions = runs.stream().map(RunComparison::description).toList();
         for (int i = 0; i < runs.size(); i++) {
             if (epochs.get(i).rowCount() == 0) {
                 throw new IllegalArgumentException(runs.get(i) + " has no finished epoch yet");
@@ -63,6 +69,18 @@ public final class RunComparison {
                     + ": give the --out directory of a `moelab train` run");
         }
         return new MetricsLog(run).table();
+    }
+
+    /** The run's {@code run.json}, or null for a run directory without one. */
+    private static RunDescription description(Path run) {
+        return Files.isRegularFile(run.resolve(RunDescription.FILE)) ? RunDescription.read(run) : null;
+    }
+
+    /** The config's name, marked when {@code --set} changed it from the named config. */
+    private static String configName(ModelConfig model) {
+        boolean named = ModelConfig.names().contains(model.name());
+        return named && !model.equals(ModelConfig.byName(model.name()))
+                ? model.name() + " (modified)" : model.name();
     }
 
     private static Table rows(Table metrics, String kind) {
@@ -90,7 +108,28 @@ public final class RunComparison {
         DoubleColumn last = DoubleColumn.create(metric());
         DoubleColumn best = DoubleColumn.create("best_" + metric());
         DoubleColumn loss = DoubleColumn.create("eval_loss");
+        StringColumn config = StringColumn.create("config");
+        StringColumn dataset = StringColumn.create("dataset");
+        LongColumn seed = LongColumn.create("seed");
+        LongColumn active = LongColumn.create("active_parameters");
+        LongColumn flops = LongColumn.create("flops_per_example");
         for (int i = 0; i < runs.size(); i++) {
+            RunDescription d = descriptions.get(i);
+            if (d == null) {
+                config.appendMissing();
+                dataset.appendMissing();
+                seed.appendMissing();
+                active.appendMissing();
+                flops.appendMissing();
+            } else {
+                ModelConfig model = d.resolvedModel();
+                Cost cost = model.cost();
+                config.append(configName(model));
+                dataset.append(d.train().dataset());
+                seed.append(d.train().seed());
+                active.append(cost.activeParameters());
+                flops.append(cost.flops());
+            }
             Table t = epochs.get(i);
             int end = t.rowCount() - 1;
             DoubleColumn m = t.doubleColumn(metric());
@@ -105,7 +144,8 @@ public final class RunComparison {
             best.append(classifier ? m.max() : m.min());
             loss.append(t.doubleColumn("eval_loss").get(end));
         }
-        return Table.create("runs", name, stepsDone, minutes, throughput, last, best, loss);
+        return Table.create("runs", name, stepsDone, minutes, throughput, last, best, loss,
+                config, dataset, seed, active, flops);
     }
 
     /**
