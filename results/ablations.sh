@@ -14,12 +14,12 @@
 # (`./moelab info --config sparse-mlp-tiny --set KEY=VALUE` prints each variant's cost.)
 #
 # Usage, from anywhere:   bash results/ablations.sh [SEED]      (default 1)
-#   EPOCHS=N    epochs per run (default 8)
+#   EPOCHS=N    epochs per run (default 5)
 #   SMOKE=1     5 steps a run into a temporary directory, to check the script (about 7 min here)
 #
-# Expected time on a quiet 2-core CPU, both threads: about 18 min per run (8 epochs = 3,752 steps
-# at <= 0.28 s/step, measured with results/measure.sh as for fashion-mnist.sh), 8 epochs x 7 runs
-# about 2 h 10 min; the top-2 and 8-expert runs are the slowest.
+# Expected time on a quiet 2-core CPU, both threads: 5 epochs = 2,345 steps, 7-8 min a run at
+# the 5-6 steps/s sparse-mlp-tiny measured in results/fashion-mnist (the top-2 and 8-expert runs
+# are slower), about 1 h for the seven.
 #
 # If interrupted: run the same command again (finished runs are kept, an interrupted one resumes
 # from its last checkpoint).
@@ -29,7 +29,7 @@
 # training minutes), variants.md (what each run changed, its parameters and FLOPs per image).
 source "$(dirname "$0")/lib.sh"
 seed="${1:-1}"
-epochs="${EPOCHS:-8}"
+epochs="${EPOCHS:-5}"
 out="$RESULTS/ablations"
 mkdir -p "$out"
 
