@@ -5,19 +5,18 @@
 # accuracy (mean over seeds) and above the Mixer's mean.
 #
 # Usage, from anywhere:   bash results/fashion-mnist.sh ["SEEDS"]      (default "1 2")
-#   EPOCHS=N    epochs per run (default 25)
+#   EPOCHS=N    epochs per run (default 20)
 #   THREADS=1   one thread a run, for a machine that is not quiet (see results/lib.sh)
 #   SMOKE=1     5 steps a run into a temporary directory, to check the script (about 4 min here)
 #   Leave it in the background: mkdir -p runs; nohup bash results/fashion-mnist.sh > runs/fmnist.out 2>&1 &
 #
-# Expected time on a quiet 2-core CPU: at most 44 min of training steps per Sparse-MLP run
-# (53 min with THREADS=1) plus ~2 min of test-set evaluations, and 33 min per Mixer run (39 min
-# with THREADS=1); about 2.8 h for the default 2 seeds x 2 models. 25 epochs are 11,725 steps of
-# 128 images. Measured with results/measure.sh (batch 128, steps 10-40, 2026-11-26):
-# sparse-mlp-tiny 0.226 s/step wall on two threads (load average 6-7), 0.27 s/step on one thread
-# (wall and CPU); mixer-tiny-eqflop 0.20 s/step on one thread (two threads: ~0.17 by the same
-# ratio). Two threads are fast only on a quiet machine: with one other busy process they measured
-# 2.03 s/step (Sparse-MLP) and 0.86 s/step (Mixer); then use THREADS=1.
+# Measured (2026-11-26, 2-core CPU, both threads, 20 epochs = 9,360 steps of 128 images): a
+# Sparse-MLP run 25-30 min (5.1-6.2 steps/s; slower while other work shared the machine), a Mixer
+# run 14 min (11 steps/s); the test-set evaluation after every epoch adds ~1 min. The default 2 seeds
+# x 2 models: about 1.5 h. On one thread (THREADS=1) Sparse-MLP measured 0.27 s/step and the Mixer
+# 0.20 s/step with results/measure.sh: 42 and 31 min a run. Two threads are fast only on a quiet
+# machine: with one other busy process they measured 2.03 s/step (Sparse-MLP) and 0.86 s/step
+# (Mixer); then use THREADS=1.
 #
 # If interrupted: run the same command again. Finished runs (runs/fmnist/*/done.txt) are kept, an
 # interrupted one resumes from its last checkpoint (every 200 steps and every epoch end).
@@ -29,7 +28,7 @@
 # row, every 50th step row).
 source "$(dirname "$0")/lib.sh"
 seeds="${1:-1 2}"
-epochs="${EPOCHS:-25}"
+epochs="${EPOCHS:-20}"
 models="sparse-mlp-tiny mixer-tiny-eqflop"
 out="$RESULTS/fashion-mnist"
 mkdir -p "$out"
