@@ -42,9 +42,7 @@ for seed in $seeds; do
   done
 done
 
-for run in "${runs[@]}"; do   # the logs thinned to every 50th step, to keep results/ small
-  awk -F, 'NR == 1 || $1 == "epoch" || $3 % 50 == 0' "$run/metrics.csv" > "$out/metrics-$(basename "$run").csv"
-done
+for run in "${runs[@]}"; do thin_metrics "$run" "$out/metrics-$(basename "$run").csv"; done
 first=$(echo "$seeds" | awk '{ print $1 }')
 cp "$RUNS/fmnist/sparse-mlp-tiny-s$first/routing.png" "$out/routing-sparse-mlp-tiny-s$first.png"
 cp "$RUNS/fmnist/sparse-mlp-tiny-s$first/routing.csv" "$out/routing-sparse-mlp-tiny-s$first.csv"

@@ -91,3 +91,9 @@ validation_table() {
       "$run/metrics.csv" >> "$out"
   done
 }
+
+# thin_metrics RUN_DIR OUT_CSV: the run's metrics.csv with every epoch row and every 50th step
+# row, to keep results/ small
+thin_metrics() {
+  awk -F, 'NR == 1 || $1 == "epoch" || $3 % 50 == 0' "$1/metrics.csv" > "$2"
+}

@@ -16,19 +16,14 @@ out="$RESULTS/gpu"; tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 tar -C "$tmp" -xJf "$from/runs.tar.xz"
 cp "$from/device.txt" "$from/run.log" "$out/"
 
-echo "run,seconds_per_step" > "$out/probe.csv"
-for csv in "$tmp"/probe-*.csv; do   # as steps.sh sizes the epochs: from step 10 of 30 to the last
-  awk -F, -v r="$(basename "$csv" .csv | sed 's/^probe-//')" '$1 == "step" { if ($3 == 10) t0 = $15; last = $3; t = $15 }
-    END { printf "%s,%.4f\n", r, (t - t0) / (last - 10) }' "$csv" >> "$out/probe.csv"
-done
+{ echo "run,seconds_per_step"   # the probe figures steps.sh sized the epochs with
+  awk '/^probe .* s\/step/ { sub(/:$/, "", $2); print $2 "," $3 }' "$from/run.log"; } > "$out/probe.csv"
 
 for part in fashion-mnist:fm kjv:lm; do
   dir="$out/${part%%:*}"; mkdir -p "$dir"
   runs=("$tmp/${part#*:}"-*/)
   runs=("${runs[@]%/}")
-  for run in "${runs[@]}"; do
-    awk -F, 'NR == 1 || $1 == "epoch" || $3 % 50 == 0' "$run/metrics.csv" > "$dir/metrics-$(basename "$run").csv"
-  done
+  for run in "${runs[@]}"; do thin_metrics "$run" "$dir/metrics-$(basename "$run").csv"; done
   compare_seeds "$dir" "${runs[@]}"
 done
 validation_table "$out/kjv/validation.csv" "$tmp"/lm-*/

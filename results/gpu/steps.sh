@@ -85,7 +85,6 @@ for n in "${order[@]}"; do
   cp "$R/$n"/{metrics.csv,run.json,routing.csv} "$R/pack/$n/" 2>/dev/null
   grep -a -v '^train \[' "$R/$n.log" | grep -a -v '^\[main\] INFO' > "$R/pack/$n.log"
   grep -a -v '^train \[' "$R/probe-$n.log" | tail -3 > "$R/pack/probe-$n.log"
-  cp "$R/probe-$n/metrics.csv" "$R/pack/probe-$n.csv" 2>/dev/null
 done
 tar -C "$R/pack" -cJf "$O/runs.tar.xz" . && ls -la "$O"
 echo "== steps done ($(el))"
