@@ -64,6 +64,30 @@ finish() { # DIR RUN...: the comparison of a part
   cat "$dir/summary.md"
 }
 
+# text_gap SUMMARY_CSV OUT_PREFIX TRAIN_CHARACTERS: from the data part's summary (runs
+# FAMILY-1ofN-sSEED and the full-text FAMILY-sSEED), one row per amount of training text with
+# sMLP's and gMLP's last and best validation bits per character and the gap sMLP - gMLP (negative:
+# sMLP ahead); OUT_PREFIX.csv and OUT_PREFIX.md.
+text_gap() {
+  awk -F, -v md="$2.md" -v chars="$3" '
+    NR > 1 { name = $1; sub(/-s[0-9]+$/, "", name); n = 1
+      if (match(name, /-1of[0-9]+$/)) { n = substr(name, RSTART + 4) + 0; name = substr(name, 1, RSTART - 1) }
+      last[name, n] = $5; best[name, n] = $6; has[n] = 1 }
+    END {
+      print "training_text,training_characters,smlp_eval_bpc,gmlp_eval_bpc,gap,smlp_best_eval_bpc,gmlp_best_eval_bpc,best_gap"
+      printf "| training text | characters | sMLP | gMLP | gap | sMLP best | gMLP best | gap of the bests |\n|---|---:|---:|---:|---:|---:|---:|---:|\n" > md
+      for (n = 4; n >= 1; n /= 2) {
+        if (!(n in has) || !(("smlp", n) in last) || !(("gmlp", n) in last)) continue
+        text = n == 1 ? "all" : "1/" n
+        printf "%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f\n", text, int(chars / n), last["smlp", n], last["gmlp", n],
+          last["smlp", n] - last["gmlp", n], best["smlp", n], best["gmlp", n], best["smlp", n] - best["gmlp", n]
+        printf "| %s | %d | %.4f | %.4f | %+.4f | %.4f | %.4f | %+.4f |\n", text, int(chars / n), last["smlp", n],
+          last["gmlp", n], last["smlp", n] - last["gmlp", n], best["smlp", n], best["gmlp", n],
+          best["smlp", n] - best["gmlp", n] > md
+      }
+    }' "$1" > "$2.csv"
+}
+
 if [ "$part" = seeds ] || [ "$part" = all ]; then
   runs=()
   for seed in $seeds; do
@@ -125,4 +149,6 @@ if [ "$part" = data ] || [ "$part" = all ]; then
     [ -f "$RUNS/kjv/$f-s$first/done.txt" ] && runs+=("$RUNS/kjv/$f-s$first")
   done
   finish "$RESULTS/kjv/data" "${runs[@]}"
+  text_gap "$RESULTS/kjv/data/summary.csv" "$RESULTS/kjv/data/gap" "$train_end"
+  cat "$RESULTS/kjv/data/gap.md"
 fi

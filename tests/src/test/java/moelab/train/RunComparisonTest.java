@@ -117,6 +117,17 @@ class RunComparisonTest {
         assertThat(comparison.metric()).isEqualTo("eval_bpc");
         assertThat(comparison.summary().doubleColumn("best_eval_bpc").get(0)).isCloseTo(2.0, within(1e-9));
         assertThat(comparison.summary().doubleColumn("eval_bpc").get(0)).isCloseTo(3.0, within(1e-9));
+
+        // training bits per character by step and minutes, then validation by step and minutes
+        List<XYChart> charts = comparison.charts();
+        assertThat(charts).hasSize(4);
+        assertThat(charts.get(2).getTitle()).isEqualTo("validation bits per character by step");
+        var validation = charts.get(2).getSeriesMap().get("lm");
+        assertThat(validation.getXData()).containsExactly(10.0, 20.0);
+        assertThat(validation.getYData()).containsExactly(2.0, 3.0);
+        // the evaluations' minutes are the training clock of the step before each (25 s, 50 s)
+        assertThat(charts.get(3).getSeriesMap().get("lm").getXData())
+                .containsExactly(25 / 60.0, 50 / 60.0);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package moelab.inspect;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.knowm.xchart.XYChart;
@@ -9,16 +10,17 @@ import tech.tablesaw.api.Table;
 /**
  * Finished runs side by side (the charts of {@code moelab.train.RunComparison}), from each run's
  * metrics table split into step rows and epoch rows. Classifiers: test accuracy against epochs and
- * against training minutes. Language models, evaluated once per epoch: the training bits per
- * character (task loss / ln 2, {@value TrainingCharts#WINDOW}-step mean) against steps and against
- * training minutes.
+ * against training minutes. Language models: the training bits per character (task loss / ln 2,
+ * {@value TrainingCharts#WINDOW}-step mean) against steps and against training minutes, then the
+ * validation bits per character of every epoch end against steps (runs over texts of different
+ * lengths end their epochs at different steps) and against training minutes.
  */
 public final class ComparisonCharts {
 
     private ComparisonCharts() {}
 
     /**
-     * The two panels.
+     * The panels, two a row: two for classifiers, four for language models.
      *
      * @param names one label per run
      * @param epochs each run's epoch rows
@@ -27,21 +29,27 @@ public final class ComparisonCharts {
      */
     public static List<XYChart> of(List<String> names, List<Table> epochs, List<Table> steps,
                                    boolean classifier) {
-        return classifier ? accuracy(names, epochs, steps) : bitsPerCharacter(names, steps);
+        if (classifier) {
+            return evaluation(names, epochs, steps, "eval_accuracy", "test accuracy", "epoch");
+        }
+        List<XYChart> charts = new ArrayList<>(bitsPerCharacter(names, steps));
+        charts.addAll(evaluation(names, epochs, steps, "eval_bpc", "validation bits per character",
+                "step"));
+        return charts;
     }
 
-    private static List<XYChart> accuracy(List<String> names, List<Table> epochs,
-                                          List<Table> steps) {
-        String label = "test accuracy";
-        XYChart byEpoch = ChartStyle.linesWithLegendRows(label + " by epoch", "epoch", label,
-                names.size());
+    /** An evaluation column of the epoch rows against {@code x} (epoch or step) and against minutes. */
+    private static List<XYChart> evaluation(List<String> names, List<Table> epochs,
+                                            List<Table> steps, String column, String label,
+                                            String x) {
+        XYChart byX = ChartStyle.linesWithLegendRows(label + " by " + x, x, label, names.size());
         XYChart byTime = ChartStyle.linesWithLegendRows(label + " by training wall-clock",
                 "minutes", label, names.size());
         byTime.getStyler().setXAxisDecimalPattern("#.#");
         for (int i = 0; i < names.size(); i++) {
             Table t = epochs.get(i);
-            double[] y = t.doubleColumn("eval_accuracy").asDoubleArray();
-            byEpoch.addSeries(names.get(i), t.longColumn("epoch").asDoubleArray(), y);
+            double[] y = t.doubleColumn(column).asDoubleArray();
+            byX.addSeries(names.get(i), t.longColumn(x).asDoubleArray(), y);
             Table s = steps.get(i);
             double[] minutes = new double[t.rowCount()];
             for (int r = 0; r < minutes.length; r++) {
@@ -50,7 +58,7 @@ public final class ComparisonCharts {
             }
             byTime.addSeries(names.get(i), minutes, y);
         }
-        return List.of(ChartStyle.finish(byEpoch), ChartStyle.finish(byTime));
+        return List.of(ChartStyle.finish(byX), ChartStyle.finish(byTime));
     }
 
     /**

@@ -150,8 +150,8 @@ public final class RunComparison {
 
     /**
      * Classifiers: test accuracy against epochs (left) and training minutes (right). Language
-     * models, evaluated once per epoch: the training bits per character against steps and against
-     * training minutes (see {@link ComparisonCharts}).
+     * models: the training bits per character against steps and against training minutes, then
+     * the validation bits per character against steps and minutes (see {@link ComparisonCharts}).
      */
     public List<XYChart> charts() {
         List<String> names = runs.stream().map(r -> r.getFileName().toString()).toList();
@@ -164,7 +164,8 @@ public final class RunComparison {
         RunFiles.writeAtomically(out.resolve(CSV), stream -> summary.write().csv(stream));
         byte[] md = toMarkdown(summary).getBytes(StandardCharsets.UTF_8);
         RunFiles.writeAtomically(out.resolve(MARKDOWN), stream -> stream.write(md));
-        ChartFiles.savePng(charts(), 1, 2, out.resolve(PLOT));
+        List<XYChart> charts = charts();
+        ChartFiles.savePng(charts, charts.size() / 2, 2, out.resolve(PLOT));
     }
 
     /** The summary as a Markdown table, numbers rounded to 4 decimals (for the console). */
