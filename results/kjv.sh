@@ -22,30 +22,30 @@
 #   moe    switch, gshard, base, hash Transformer-MoE at the first seed           4 runs
 #   data   smlp and gmlp on 1/4 and 1/2 of the training text, same steps as the
 #          full-text runs of `seeds` (their validation and test text unchanged)    4 runs
-# Usage, from anywhere:   bash results/kjv.sh [seeds|moe|data|all] ["SEEDS"]
+#   router smlp with the Switch and the HASH router in its tMoE instead of causal BASE,
+#          at the first seed, beside the Transformer-MoE of `moe`                  2 runs
+# Usage, from anywhere:   bash results/kjv.sh [seeds|moe|data|router|all] ["SEEDS"]
 #   EPOCHS=N  epochs of the full text (default 6; the data part runs 4x / 2x as many epochs of
 #             its shorter text, the same number of steps)
 #   SMOKE=1   5 steps a run into a temporary directory, to check the script (about 10 min here)
 #
-# Expected time on a quiet 2-core CPU (6 epochs = 10,908 steps a run), from one-thread CPU seconds
-# per step measured with results/measure.sh at batch 32 (an upper bound; two threads are faster):
-#   smlp (causal BASE) 0.157 -> ~29 min   gmlp 0.130 -> ~24 min   transformer 0.132 -> ~24 min
-#   base (causal) 0.134 -> ~25 min; switch ~0.15, gshard ~0.11, hash ~0.14 (previous round's
-#   one-thread wall s/step, results/README.md) -> 27, 20, 25 min; plus ~10 s per validation pass.
-#   seeds ~2.6 h, moe ~1.6 h, data ~1.8 h; all ~6 h. (smlp and base: wall s/step on one thread at
-#   load average ~4, after the causal BASE router moved to tensor operations; before, 0.199 CPU.)
+# Time measured on the quiet 2-core CPU, both threads (6 epochs = 10,908 steps a run; minutes of
+# training, validation passes excluded, about 10 s each): smlp 9.8-10.7, gmlp 8.2-8.8,
+# transformer 7.4-7.8, switch 11.4, gshard 11.8, base (causal) 9.8, hash 13.0. seeds took 53 min,
+# moe 46 min; data and router, made of the same runs, about 45 and 25 min.
 # Memory: a whole run, the validation pass over all 3,232 windows included, peaks at 0.56 GB
 # resident (sMLP with causal BASE, one thread, measured with /usr/bin/time -v).
 #
 # If interrupted: run the same command again (finished runs are kept, an interrupted one resumes
 # from its last checkpoint, written every 500 steps and at every epoch end).
 #
-# Output, in results/kjv/: seeds/ and moe/ and data/, each with summary.csv and summary.md (one
-# row per run, named FAMILY-sSEED or FAMILY-1ofN-sSEED: steps, minutes, last and best
-# validation bits per character) and comparison.png (training bits per character against steps
-# and minutes); seeds/by-model.{csv,md} (mean, sd, min, max over seeds); seeds/routing-smlp-s1.*
-# (sMLP's expert load); validation.csv in each
-# (validation bits per character at every epoch end of every run, for the curves).
+# Output, in results/kjv/: seeds/, moe/, data/ and router/, each with summary.csv and summary.md
+# (one row per run, named FAMILY-sSEED, FAMILY-1ofN-sSEED or smlp-ROUTER-sSEED: steps, minutes,
+# last and best validation bits per character, config, seed, cost), comparison.png (training and
+# validation bits per character against steps and minutes) and validation.csv (validation bits per
+# character at every epoch end of every run); seeds/by-model.{csv,md} (mean, sd, min, max over
+# seeds); seeds/routing-smlp-s1.* (sMLP's expert load); data/gap.{csv,md} (sMLP - gMLP per
+# amount of training text).
 source "$(dirname "$0")/lib.sh"
 part="${1:-all}"
 seeds="${2:-1 2}"
@@ -151,4 +151,19 @@ if [ "$part" = data ] || [ "$part" = all ]; then
   finish "$RESULTS/kjv/data" "${runs[@]}"
   text_gap "$RESULTS/kjv/data/summary.csv" "$RESULTS/kjv/data/gap" "$train_end"
   cat "$RESULTS/kjv/data/gap.md"
+fi
+
+if [ "$part" = router ] || [ "$part" = all ]; then
+  # Is causal BASE what holds sMLP back? The same sMLP with the routers of the Transformer-MoE
+  # that beat it (each decides a token alone: causal, nothing dropped at capacity factor 0).
+  runs=()
+  for r in switch hash; do
+    train "kjv/smlp-$r-s$first" --config smlp-lm-tiny --set "moe.router=$r" --dataset kjv \
+      --epochs "$epochs" --seed "$first" "${common[@]}"
+    runs+=("$RUNS/kjv/smlp-$r-s$first")
+  done
+  for f in smlp base switch hash; do   # the runs of seeds and moe with the same seed, if made
+    [ -f "$RUNS/kjv/$f-s$first/done.txt" ] && runs+=("$RUNS/kjv/$f-s$first")
+  done
+  finish "$RESULTS/kjv/router" "${runs[@]}"
 fi
