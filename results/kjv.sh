@@ -64,28 +64,34 @@ finish() { # DIR RUN...: the comparison of a part
   cat "$dir/summary.md"
 }
 
-# text_gap SUMMARY_CSV OUT_PREFIX TRAIN_CHARACTERS: from the data part's summary (runs
-# FAMILY-1ofN-sSEED and the full-text FAMILY-sSEED), one row per amount of training text with
-# sMLP's and gMLP's last and best validation bits per character and the gap sMLP - gMLP (negative:
-# sMLP ahead); OUT_PREFIX.csv and OUT_PREFIX.md.
+# text_gap SUMMARY_CSV OUT_PREFIX TRAIN_CHARACTERS PIECES: from the data part's summary (runs
+# FAMILY-1ofN-sSEED and the full-text FAMILY-sSEED), one row per amount of training text (1/N of
+# each of PIECES pieces) with sMLP's and gMLP's last and best validation bits per character and
+# the gap sMLP - gMLP (negative: sMLP ahead); OUT_PREFIX.csv and OUT_PREFIX.md.
 text_gap() {
-  awk -F, -v md="$2.md" -v chars="$3" '
+  awk -F, -v md="$2.md" -v chars="$3" -v pieces="$4" '
     NR > 1 { name = $1; sub(/-s[0-9]+$/, "", name); n = 1
       if (match(name, /-1of[0-9]+$/)) { n = substr(name, RSTART + 4) + 0; name = substr(name, 1, RSTART - 1) }
-      last[name, n] = $5; best[name, n] = $6; has[n] = 1 }
+      last[name, n] = $5; best[name, n] = $6 }
     END {
       print "training_text,training_characters,smlp_eval_bpc,gmlp_eval_bpc,gap,smlp_best_eval_bpc,gmlp_best_eval_bpc,best_gap"
       printf "| training text | characters | sMLP | gMLP | gap | sMLP best | gMLP best | gap of the bests |\n|---|---:|---:|---:|---:|---:|---:|---:|\n" > md
       for (n = 4; n >= 1; n /= 2) {
-        if (!(n in has) || !(("smlp", n) in last) || !(("gmlp", n) in last)) continue
-        text = n == 1 ? "all" : "1/" n; c = n == 1 ? chars : 16 * int(chars / 16 / n)   # 16 pieces
-        printf "%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f\n", text, c, last["smlp", n], last["gmlp", n],
-          last["smlp", n] - last["gmlp", n], best["smlp", n], best["gmlp", n], best["smlp", n] - best["gmlp", n]
-        printf "| %s | %d | %.4f | %.4f | %+.4f | %.4f | %.4f | %+.4f |\n", text, c, last["smlp", n],
-          last["gmlp", n], last["smlp", n] - last["gmlp", n], best["smlp", n], best["gmlp", n],
-          best["smlp", n] - best["gmlp", n] > md
+        if (!(("smlp", n) in last) || !(("gmlp", n) in last)) continue
+        text = n == 1 ? "all" : "1/" n; c = n == 1 ? chars : pieces * int(chars / pieces / n)
+        s = last["smlp", n]; g = last["gmlp", n]; sb = best["smlp", n]; gb = best["gmlp", n]
+        printf "%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f\n", text, c, s, g, s - g, sb, gb, sb - gb
+        printf "| %s | %d | %.4f | %.4f | %+.4f | %.4f | %.4f | %+.4f |\n", text, c, s, g, s - g, sb, gb, sb - gb > md
       }
     }' "$1" > "$2.csv"
+}
+
+# add_if_made FAMILY...: appends to runs the finished run FAMILY-sFIRST of each family, if made
+add_if_made() {
+  local f
+  for f in "$@"; do
+    if [ -f "$RUNS/kjv/$f-s$first/done.txt" ]; then runs+=("$RUNS/kjv/$f-s$first"); fi
+  done
 }
 
 if [ "$part" = seeds ] || [ "$part" = all ]; then
@@ -119,10 +125,10 @@ fi
 if [ "$part" = data ] || [ "$part" = all ]; then
   # A shorter training text with the same validation and test text: the KJV exactly as the
   # toolkit reads it (the `bible` command's verses, references stripped: 4,137,850 bytes), split
-  # 90/5/5 as TextCorpus does, the training part cut into 16 equal pieces of which the first 1/4
-  # or 1/2 of each is kept (so the shorter text samples the whole training part, Genesis to Acts,
-  # not only its first books), written as the three files of the wikitext103 loader, which takes
-  # its splits as given (byte tokens, as kjv).
+  # 90/5/5 as TextCorpus does, the training part cut into `pieces` equal pieces of which the
+  # first 1/4 or 1/2 of each is kept (so the shorter text samples the whole training part, Genesis
+  # to Acts, not only its first books), written as the three files of the wikitext103 loader,
+  # which takes its splits as given (byte tokens, as kjv).
   kjv_text() {
     bible -f gen1:1-rev22:21 2>/dev/null < /dev/null \
       | sed -E 's/^[1-3]?[A-Za-z]+[0-9]+:[0-9]+ ?//' | grep -v '^[[:space:]]*$'
@@ -133,12 +139,13 @@ if [ "$part" = data ] || [ "$part" = all ]; then
   [ "$n" = 4137850 ] || { echo "the KJV text has $n bytes, not the 4,137,850 the toolkit reads; the data part cannot cut the same splits"; exit 1; }
   train_end=$(awk -v n="$n" 'BEGIN { printf "%d", n * 0.9 + 0.5 }')
   valid_end=$(( train_end + (n - train_end) / 2 ))
+  pieces=16
   runs=()
   for fraction in 4 2; do
     dir="$RUNS/kjv/text-1of$fraction"; mkdir -p "$dir"
-    for piece in $(seq 0 15); do
-      head -c $(( piece * train_end / 16 + train_end / 16 / fraction )) "$RUNS/kjv/kjv.txt" \
-        | tail -c $(( train_end / 16 / fraction ))
+    kept=$(( train_end / pieces / fraction ))   # bytes kept from the start of each piece
+    for piece in $(seq 0 $(( pieces - 1 ))); do
+      head -c $(( piece * train_end / pieces + kept )) "$RUNS/kjv/kjv.txt" | tail -c "$kept"
     done > "$dir/wiki.train.raw"
     head -c "$valid_end" "$RUNS/kjv/kjv.txt" | tail -c $(( valid_end - train_end )) > "$dir/wiki.valid.raw"
     tail -c +$(( valid_end + 1 )) "$RUNS/kjv/kjv.txt" > "$dir/wiki.test.raw"
@@ -150,11 +157,9 @@ if [ "$part" = data ] || [ "$part" = all ]; then
       runs+=("$RUNS/kjv/$f-1of$fraction-s$first")
     done
   done
-  for f in smlp gmlp; do   # all of the text: the runs of the seeds part
-    [ -f "$RUNS/kjv/$f-s$first/done.txt" ] && runs+=("$RUNS/kjv/$f-s$first")
-  done
+  add_if_made smlp gmlp   # all of the text: the runs of the seeds part
   finish "$RESULTS/kjv/data" "${runs[@]}"
-  text_gap "$RESULTS/kjv/data/summary.csv" "$RESULTS/kjv/data/gap" "$train_end"
+  text_gap "$RESULTS/kjv/data/summary.csv" "$RESULTS/kjv/data/gap" "$train_end" "$pieces"
   cat "$RESULTS/kjv/data/gap.md"
 fi
 
@@ -167,8 +172,6 @@ if [ "$part" = router ] || [ "$part" = all ]; then
       --epochs "$epochs" --seed "$first" "${common[@]}"
     runs+=("$RUNS/kjv/smlp-$r-s$first")
   done
-  for f in smlp base switch hash; do   # the runs of seeds and moe with the same seed, if made
-    [ -f "$RUNS/kjv/$f-s$first/done.txt" ] && runs+=("$RUNS/kjv/$f-s$first")
-  done
+  add_if_made smlp base switch hash   # the runs of seeds and moe with the same seed
   finish "$RESULTS/kjv/router" "${runs[@]}"
 fi
