@@ -23,37 +23,51 @@
 #   data   smlp and gmlp on 1/4 and 1/2 of the training text, same steps as the
 #          full-text runs of `seeds` (their validation and test text unchanged)    4 runs
 #   router smlp with the Switch and the HASH router in its tMoE instead of causal BASE,
-#          at the first seed, beside the Transformer-MoE of `moe`                  2 runs
-# Usage, from anywhere:   bash results/kjv.sh [seeds|moe|data|router|all] ["SEEDS"]
+#          at the first seed, beside the Transformer-MoE of `moe`; HASH, the better
+#          of the two, also at the other seeds                                    3 runs
+#   long   sMLP with HASH, gmlp and switch at the first seed with twice the epochs
+#          (LONG), beside their runs at EPOCHS: does a longer budget change the
+#          order of the three best?                                                3 runs
+#          (not part of all)
+# Usage, from anywhere:   bash results/kjv.sh [seeds|moe|data|router|long|all] ["SEEDS"]
 #   EPOCHS=N  epochs of the full text (default 6; the data part runs 4x / 2x as many epochs of
 #             its shorter text, the same number of steps)
+#   LONG=N    epochs of the long part (default 2 x EPOCHS)
 #   SMOKE=1   5 steps a run into a temporary directory, to check the script (about 10 min here)
 #
 # Time measured on the quiet 2-core CPU, both threads (6 epochs = 10,908 steps a run; minutes of
 # training, validation passes excluded, about 10 s each): smlp 9.8-10.7, gmlp 8.2-8.8,
 # transformer 7.4-7.8, switch 11.4, gshard 11.8, base (causal) 9.8, hash 13.0. seeds took 53 min,
-# moe 46 min; data and router, made of the same runs, about 45 and 25 min.
+# moe 46 min, data 46 min, router (smlp with switch 13.6, with hash 14.8) 28 min and 15 min
+# more for the second seed; long about 1.2 h.
 # Memory: a whole run, the validation pass over all 3,232 windows included, peaks at 0.56 GB
 # resident (sMLP with causal BASE, one thread, measured with /usr/bin/time -v).
 #
 # If interrupted: run the same command again (finished runs are kept, an interrupted one resumes
 # from its last checkpoint, written every 500 steps and at every epoch end).
 #
-# Output, in results/kjv/: seeds/, moe/, data/ and router/, each with summary.csv and summary.md
-# (one row per run, named FAMILY-sSEED, FAMILY-1ofN-sSEED or smlp-ROUTER-sSEED: steps, minutes,
-# last and best validation bits per character, config, seed, cost), comparison.png (training and
-# validation bits per character against steps and minutes) and validation.csv (validation bits per
-# character at every epoch end of every run); seeds/by-model.{csv,md} (mean, sd, min, max over
-# seeds); seeds/routing-smlp-s1.* (sMLP's expert load); data/gap.{csv,md} (sMLP - gMLP per
-# amount of training text).
+# Output, in results/kjv/: seeds/, moe/, data/, router/ and long/, each with summary.csv and
+# summary.md (one row per run, named FAMILY-sSEED, FAMILY-1ofN-sSEED, smlp-ROUTER-sSEED or
+# FAMILY-eLONG-sSEED: steps, minutes, last and best validation bits per character, config, seed,
+# cost), comparison.png (training and validation bits per character against steps and minutes)
+# and validation.csv (validation bits per character at every epoch end of every run);
+# seeds/by-model.{csv,md} and router/by-model.{csv,md} (mean, sd, min, max over seeds);
+# seeds/routing-smlp-s1.* and router/routing-smlp-hash-s1.* (sMLP's expert load with causal BASE
+# and with HASH); data/gap.{csv,md} (sMLP - gMLP per amount of training text).
 source "$(dirname "$0")/lib.sh"
 part="${1:-all}"
 seeds="${2:-1 2}"
 first=$(echo "$seeds" | awk '{ print $1 }')
 epochs="${EPOCHS:-6}"
+long="${LONG:-$(( 2 * epochs ))}"
 common=(--batch-size 32 --lr 2e-3 --weight-decay "${WD:-0.01}" --checkpoint-every 500)
-causal() { # the --set that makes a family's routing causal in training
-  case "$1" in smlp|base) echo "--set moe.router=base-causal" ;; esac
+model() { # the options that pick a family's model, causal in training; smlp-ROUTER: sMLP
+  # with ROUTER in its tMoE
+  case "$1" in
+    smlp|base) echo "--config $1-lm-tiny --set moe.router=base-causal" ;;
+    smlp-*) echo "--config smlp-lm-tiny --set moe.router=${1#smlp-}" ;;
+    *) echo "--config $1-lm-tiny" ;;
+  esac
 }
 
 finish() { # DIR RUN...: the comparison of a part
@@ -99,7 +113,7 @@ if [ "$part" = seeds ] || [ "$part" = all ]; then
   for seed in $seeds; do
     for f in smlp gmlp transformer; do
       # shellcheck disable=SC2046
-      train "kjv/$f-s$seed" --config "$f-lm-tiny" $(causal "$f") --dataset kjv \
+      train "kjv/$f-s$seed" $(model "$f") --dataset kjv \
         --epochs "$epochs" --seed "$seed" "${common[@]}"
       runs+=("$RUNS/kjv/$f-s$seed")
     done
@@ -115,7 +129,7 @@ if [ "$part" = moe ] || [ "$part" = all ]; then
   runs=()
   for f in switch gshard base hash; do
     # shellcheck disable=SC2046
-    train "kjv/$f-s$first" --config "$f-lm-tiny" $(causal "$f") --dataset kjv \
+    train "kjv/$f-s$first" $(model "$f") --dataset kjv \
       --epochs "$epochs" --seed "$first" "${common[@]}"
     runs+=("$RUNS/kjv/$f-s$first")
   done
@@ -151,7 +165,7 @@ if [ "$part" = data ] || [ "$part" = all ]; then
     tail -c +$(( valid_end + 1 )) "$RUNS/kjv/kjv.txt" > "$dir/wiki.test.raw"
     for f in smlp gmlp; do
       # shellcheck disable=SC2046
-      train "kjv/$f-1of$fraction-s$first" --config "$f-lm-tiny" $(causal "$f") \
+      train "kjv/$f-1of$fraction-s$first" $(model "$f") \
         --dataset wikitext103 --data-dir "$dir" --epochs $(( epochs * fraction )) \
         --seed "$first" "${common[@]}"
       runs+=("$RUNS/kjv/$f-1of$fraction-s$first")
@@ -167,11 +181,36 @@ if [ "$part" = router ] || [ "$part" = all ]; then
   # Is causal BASE what holds sMLP back? The same sMLP with the routers of the Transformer-MoE
   # that beat it (each decides a token alone: causal, nothing dropped at capacity factor 0).
   runs=()
-  for r in switch hash; do
-    train "kjv/smlp-$r-s$first" --config smlp-lm-tiny --set "moe.router=$r" --dataset kjv \
-      --epochs "$epochs" --seed "$first" "${common[@]}"
-    runs+=("$RUNS/kjv/smlp-$r-s$first")
+  for f in smlp-switch smlp-hash; do
+    # shellcheck disable=SC2046
+    train "kjv/$f-s$first" $(model "$f") --dataset kjv --epochs "$epochs" --seed "$first" \
+      "${common[@]}"
+    runs+=("$RUNS/kjv/$f-s$first")
+  done
+  for seed in $seeds; do   # HASH, ahead of Switch at the first seed: its spread over seeds
+    [ "$seed" = "$first" ] && continue
+    # shellcheck disable=SC2046
+    train "kjv/smlp-hash-s$seed" $(model smlp-hash) --dataset kjv --epochs "$epochs" \
+      --seed "$seed" "${common[@]}"
+    runs+=("$RUNS/kjv/smlp-hash-s$seed")
   done
   add_if_made smlp base switch hash   # the runs of seeds and moe with the same seed
   finish "$RESULTS/kjv/router" "${runs[@]}"
+  seed_spread "$RESULTS/kjv/router/summary.csv" "$RESULTS/kjv/router/by-model"
+  cp "$RUNS/kjv/smlp-hash-s$first/routing.png" "$RESULTS/kjv/router/routing-smlp-hash-s$first.png"
+  cp "$RUNS/kjv/smlp-hash-s$first/routing.csv" "$RESULTS/kjv/router/routing-smlp-hash-s$first.csv"
+  cat "$RESULTS/kjv/router/by-model.md"
+fi
+
+if [ "$part" = long ]; then
+  # The budget: validation was still falling 0.005-0.010 bpc an epoch at the end of 6 epochs.
+  runs=()
+  for f in smlp-hash gmlp switch; do
+    # shellcheck disable=SC2046
+    train "kjv/$f-e$long-s$first" $(model "$f") --dataset kjv \
+      --epochs "$long" --seed "$first" "${common[@]}"
+    runs+=("$RUNS/kjv/$f-e$long-s$first")
+  done
+  add_if_made smlp-hash gmlp switch   # the same models with EPOCHS epochs
+  finish "$RESULTS/kjv/long" "${runs[@]}"
 fi
