@@ -38,8 +38,8 @@
 # Time measured on the quiet 2-core CPU, both threads (6 epochs = 10,908 steps a run; minutes of
 # training, validation passes excluded, about 10 s each): smlp 9.8-10.7, gmlp 8.2-8.8,
 # transformer 7.4-7.8, switch 11.4, gshard 11.8, base (causal) 9.8, hash 13.0. seeds took 53 min,
-# moe 46 min, data 46 min, router (smlp with switch 13.6, with hash 14.8) 28 min and 15 min
-# more for the second seed; long about 1.2 h.
+# moe 46 min, data 46 min, router 45 min (smlp with switch 13.6, with hash 14.8 and 15.5), long
+# 74 min (12 epochs: smlp with hash 28.9, gmlp 19.2, switch 24.1).
 # Memory: a whole run, the validation pass over all 3,232 windows included, peaks at 0.56 GB
 # resident (sMLP with causal BASE, one thread, measured with /usr/bin/time -v).
 #
@@ -53,7 +53,8 @@
 # and validation.csv (validation bits per character at every epoch end of every run);
 # seeds/by-model.{csv,md} and router/by-model.{csv,md} (mean, sd, min, max over seeds);
 # seeds/routing-smlp-s1.* and router/routing-smlp-hash-s1.* (sMLP's expert load with causal BASE
-# and with HASH); data/gap.{csv,md} (sMLP - gMLP per amount of training text).
+# and with HASH); data/gap.{csv,md} (sMLP - gMLP per amount of training text); long/budget.{csv,md}
+# (EPOCHS against LONG epochs per model).
 source "$(dirname "$0")/lib.sh"
 part="${1:-all}"
 seeds="${2:-1 2}"
@@ -97,6 +98,28 @@ text_gap() {
         printf "%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f\n", text, c, s, g, s - g, sb, gb, sb - gb
         printf "| %s | %d | %.4f | %.4f | %+.4f | %.4f | %.4f | %+.4f |\n", text, c, s, g, s - g, sb, gb, sb - gb > md
       }
+    }' "$1" > "$2.csv"
+}
+
+# budget_gain VALIDATION_CSV OUT_PREFIX LONG: from the long part's validation.csv (runs
+# FAMILY-eLONG-sSEED and FAMILY-sSEED), one row per family with the last validation bits per
+# character of the short and the long run, the gain of the long budget (negative: better) and
+# the long run's gain in its last epoch; OUT_PREFIX.csv and OUT_PREFIX.md.
+budget_gain() {
+  awk -F, -v md="$2.md" -v long="$3" '
+    NR > 1 { name = $1; sub(/-s[0-9]+$/, "", name); e = $2 + 0
+      is_long = sub("-e" long "$", "", name)
+      if (!(name in seen)) { seen[name] = 1; order[++k] = name }
+      if (is_long) { bpc[name, e] = $4; if (e > last[name]) last[name] = e }
+      else if (e >= short_epochs[name]) { short_epochs[name] = e; short[name] = $4 } }
+    END {
+      print "model,epochs,eval_bpc,long_epochs,long_eval_bpc,gain,long_last_epoch_gain"
+      printf "| model | epochs | validation bpc | epochs | validation bpc | gain | gain in the last epoch |\n|---|---:|---:|---:|---:|---:|---:|\n" > md
+      for (i = 1; i <= k; i++) { m = order[i]; e = last[m]
+        if (!(m in short) || e < 2) continue
+        l = bpc[m, e]; g = l - short[m]; g1 = l - bpc[m, e - 1]
+        printf "%s,%d,%.4f,%d,%.4f,%.4f,%.4f\n", m, short_epochs[m], short[m], e, l, g, g1
+        printf "| %s | %d | %.4f | %d | %.4f | %+.4f | %+.4f |\n", m, short_epochs[m], short[m], e, l, g, g1 > md }
     }' "$1" > "$2.csv"
 }
 
@@ -213,4 +236,6 @@ if [ "$part" = long ]; then
   done
   add_if_made smlp-hash gmlp switch   # the same models with EPOCHS epochs
   finish "$RESULTS/kjv/long" "${runs[@]}"
+  budget_gain "$RESULTS/kjv/long/validation.csv" "$RESULTS/kjv/long/budget" "$long"
+  cat "$RESULTS/kjv/long/budget.md"
 fi
