@@ -23,8 +23,9 @@
 #   data   smlp and gmlp on 1/4 and 1/2 of the training text, same steps as the
 #          full-text runs of `seeds` (their validation and test text unchanged)    4 runs
 #   router smlp with the Switch and the HASH router in its tMoE instead of causal BASE,
-#          at the first seed, beside the Transformer-MoE of `moe`; HASH, the better
-#          of the two, also at the other seeds                                    3 runs
+#          at the first seed, beside the Transformer-MoE of `moe`; sMLP with HASH,
+#          the better of the two, and the Switch Transformer-MoE also at the
+#          other seeds                                                            4 runs
 #   long   sMLP with HASH, gmlp and switch at the first seed with twice the epochs
 #          (LONG), beside their runs at EPOCHS: does a longer budget change the
 #          order of the three best?                                                3 runs
@@ -38,7 +39,7 @@
 # Time measured on the quiet 2-core CPU, both threads (6 epochs = 10,908 steps a run; minutes of
 # training, validation passes excluded, about 10 s each): smlp 9.8-10.7, gmlp 8.2-8.8,
 # transformer 7.4-7.8, switch 11.4, gshard 11.8, base (causal) 9.8, hash 13.0. seeds took 53 min,
-# moe 46 min, data 46 min, router 45 min (smlp with switch 13.6, with hash 14.8 and 15.5), long
+# moe 46 min, data 46 min, router 57 min (smlp with switch 13.6, with hash 14.8 and 15.5, switch 12.2), long
 # 74 min (12 epochs: smlp with hash 28.9, gmlp 19.2, switch 24.1).
 # Memory: a whole run, the validation pass over all 3,232 windows included, peaks at 0.56 GB
 # resident (sMLP with causal BASE, one thread, measured with /usr/bin/time -v).
@@ -210,12 +211,16 @@ if [ "$part" = router ] || [ "$part" = all ]; then
       "${common[@]}"
     runs+=("$RUNS/kjv/$f-s$first")
   done
-  for seed in $seeds; do   # HASH, ahead of Switch at the first seed: its spread over seeds
+  # HASH, ahead of Switch in sMLP at the first seed, and the Switch Transformer-MoE, the closest
+  # rival of sMLP with HASH: their spread over seeds
+  for seed in $seeds; do
     [ "$seed" = "$first" ] && continue
-    # shellcheck disable=SC2046
-    train "kjv/smlp-hash-s$seed" $(model smlp-hash) --dataset kjv --epochs "$epochs" \
-      --seed "$seed" "${common[@]}"
-    runs+=("$RUNS/kjv/smlp-hash-s$seed")
+    for f in smlp-hash switch; do
+      # shellcheck disable=SC2046
+      train "kjv/$f-s$seed" $(model "$f") --dataset kjv --epochs "$epochs" --seed "$seed" \
+        "${common[@]}"
+      runs+=("$RUNS/kjv/$f-s$seed")
+    done
   done
   add_if_made smlp base switch hash   # the runs of seeds and moe with the same seed
   finish "$RESULTS/kjv/router" "${runs[@]}"
