@@ -28,7 +28,7 @@
 #          other seeds                                                            4 runs
 #   long   sMLP with HASH, gmlp and switch at the first seed with twice the epochs
 #          (LONG), beside their runs at EPOCHS: does a longer budget change the
-#          order of the three best?                                                3 runs
+#          order of sMLP and its two rivals of the target?                        3 runs
 #          (not part of all)
 # Usage, from anywhere:   bash results/kjv.sh [seeds|moe|data|router|long|all] ["SEEDS"]
 #   EPOCHS=N  epochs of the full text (default 6; the data part runs 4x / 2x as many epochs of
