@@ -124,6 +124,22 @@ budget_gain() {
     }' "$1" > "$2.csv"
 }
 
+# fit RUN FAMILY SEED EPOCHS [DATA OPTIONS...]: trains FAMILY's model (`model`) into
+# $RUNS/kjv/RUN on DATA (default the KJV text) and appends the run to runs
+fit() {
+  local name="$1" family="$2" seed="$3" n="$4"; shift 4
+  if [ $# = 0 ]; then set -- --dataset kjv; fi
+  # shellcheck disable=SC2046
+  train "kjv/$name" $(model "$family") "$@" --epochs "$n" --seed "$seed" "${common[@]}"
+  runs+=("$RUNS/kjv/$name")
+}
+
+# keep_routing RUN OUT_PREFIX: the run's expert-load chart and its data (to redraw it)
+keep_routing() {
+  cp "$RUNS/kjv/$1/routing.png" "$2.png"
+  cp "$RUNS/kjv/$1/routing.csv" "$2.csv"
+}
+
 # add_if_made FAMILY...: appends to runs the finished run FAMILY-sFIRST of each family, if made
 add_if_made() {
   local f
@@ -135,28 +151,17 @@ add_if_made() {
 if [ "$part" = seeds ] || [ "$part" = all ]; then
   runs=()
   for seed in $seeds; do
-    for f in smlp gmlp transformer; do
-      # shellcheck disable=SC2046
-      train "kjv/$f-s$seed" $(model "$f") --dataset kjv \
-        --epochs "$epochs" --seed "$seed" "${common[@]}"
-      runs+=("$RUNS/kjv/$f-s$seed")
-    done
+    for f in smlp gmlp transformer; do fit "$f-s$seed" "$f" "$seed" "$epochs"; done
   done
   finish "$RESULTS/kjv/seeds" "${runs[@]}"
   seed_spread "$RESULTS/kjv/seeds/summary.csv" "$RESULTS/kjv/seeds/by-model"
-  cp "$RUNS/kjv/smlp-s$first/routing.png" "$RESULTS/kjv/seeds/routing-smlp-s$first.png"
-  cp "$RUNS/kjv/smlp-s$first/routing.csv" "$RESULTS/kjv/seeds/routing-smlp-s$first.csv"  # to redraw it
+  keep_routing "smlp-s$first" "$RESULTS/kjv/seeds/routing-smlp-s$first"
   cat "$RESULTS/kjv/seeds/by-model.md"
 fi
 
 if [ "$part" = moe ] || [ "$part" = all ]; then
   runs=()
-  for f in switch gshard base hash; do
-    # shellcheck disable=SC2046
-    train "kjv/$f-s$first" $(model "$f") --dataset kjv \
-      --epochs "$epochs" --seed "$first" "${common[@]}"
-    runs+=("$RUNS/kjv/$f-s$first")
-  done
+  for f in switch gshard base hash; do fit "$f-s$first" "$f" "$first" "$epochs"; done
   finish "$RESULTS/kjv/moe" "${runs[@]}"
 fi
 
@@ -188,11 +193,8 @@ if [ "$part" = data ] || [ "$part" = all ]; then
     head -c "$valid_end" "$RUNS/kjv/kjv.txt" | tail -c $(( valid_end - train_end )) > "$dir/wiki.valid.raw"
     tail -c +$(( valid_end + 1 )) "$RUNS/kjv/kjv.txt" > "$dir/wiki.test.raw"
     for f in smlp gmlp; do
-      # shellcheck disable=SC2046
-      train "kjv/$f-1of$fraction-s$first" $(model "$f") \
-        --dataset wikitext103 --data-dir "$dir" --epochs $(( epochs * fraction )) \
-        --seed "$first" "${common[@]}"
-      runs+=("$RUNS/kjv/$f-1of$fraction-s$first")
+      fit "$f-1of$fraction-s$first" "$f" "$first" $(( epochs * fraction )) \
+        --dataset wikitext103 --data-dir "$dir"
     done
   done
   add_if_made smlp gmlp   # all of the text: the runs of the seeds part
@@ -205,40 +207,24 @@ if [ "$part" = router ] || [ "$part" = all ]; then
   # Is causal BASE what holds sMLP back? The same sMLP with the routers of the Transformer-MoE
   # that beat it (each decides a token alone: causal, nothing dropped at capacity factor 0).
   runs=()
-  for f in smlp-switch smlp-hash; do
-    # shellcheck disable=SC2046
-    train "kjv/$f-s$first" $(model "$f") --dataset kjv --epochs "$epochs" --seed "$first" \
-      "${common[@]}"
-    runs+=("$RUNS/kjv/$f-s$first")
-  done
+  for f in smlp-switch smlp-hash; do fit "$f-s$first" "$f" "$first" "$epochs"; done
   # HASH, ahead of Switch in sMLP at the first seed, and the Switch Transformer-MoE, the closest
   # rival of sMLP with HASH: their spread over seeds
   for seed in $seeds; do
     [ "$seed" = "$first" ] && continue
-    for f in smlp-hash switch; do
-      # shellcheck disable=SC2046
-      train "kjv/$f-s$seed" $(model "$f") --dataset kjv --epochs "$epochs" --seed "$seed" \
-        "${common[@]}"
-      runs+=("$RUNS/kjv/$f-s$seed")
-    done
+    for f in smlp-hash switch; do fit "$f-s$seed" "$f" "$seed" "$epochs"; done
   done
   add_if_made smlp base switch hash   # the runs of seeds and moe with the same seed
   finish "$RESULTS/kjv/router" "${runs[@]}"
   seed_spread "$RESULTS/kjv/router/summary.csv" "$RESULTS/kjv/router/by-model"
-  cp "$RUNS/kjv/smlp-hash-s$first/routing.png" "$RESULTS/kjv/router/routing-smlp-hash-s$first.png"
-  cp "$RUNS/kjv/smlp-hash-s$first/routing.csv" "$RESULTS/kjv/router/routing-smlp-hash-s$first.csv"
+  keep_routing "smlp-hash-s$first" "$RESULTS/kjv/router/routing-smlp-hash-s$first"
   cat "$RESULTS/kjv/router/by-model.md"
 fi
 
 if [ "$part" = long ]; then
   # The budget: validation was still falling 0.005-0.010 bpc an epoch at the end of 6 epochs.
   runs=()
-  for f in smlp-hash gmlp switch; do
-    # shellcheck disable=SC2046
-    train "kjv/$f-e$long-s$first" $(model "$f") --dataset kjv \
-      --epochs "$long" --seed "$first" "${common[@]}"
-    runs+=("$RUNS/kjv/$f-e$long-s$first")
-  done
+  for f in smlp-hash gmlp switch; do fit "$f-e$long-s$first" "$f" "$first" "$long"; done
   add_if_made smlp-hash gmlp switch   # the same models with EPOCHS epochs
   finish "$RESULTS/kjv/long" "${runs[@]}"
   budget_gain "$RESULTS/kjv/long/validation.csv" "$RESULTS/kjv/long/budget" "$long"
