@@ -29,7 +29,8 @@
 #   long   sMLP with HASH, gmlp and switch at the first seed with twice the epochs
 #          (LONG), beside their runs at EPOCHS: does a longer budget change the
 #          order of sMLP and its two rivals of the target? Then sMLP with causal
-#          BASE and the transformer, the other models of the seeds part           5 runs
+#          BASE and the transformer, the other models of the seeds part, and the
+#          HASH Transformer-MoE, second of the moe part                           6 runs
 #          (not part of all)
 # Usage, from anywhere:   bash results/kjv.sh [seeds|moe|data|router|long|all] ["SEEDS"]
 #   EPOCHS=N  epochs of the full text (default 6; the data part runs 4x / 2x as many epochs of
@@ -41,8 +42,8 @@
 # training, validation passes excluded, about 10 s each): smlp 9.8-10.7, gmlp 8.2-8.8,
 # transformer 7.4-7.8, switch 11.4, gshard 11.8, base (causal) 9.8, hash 13.0. seeds took 53 min,
 # moe 46 min, data 46 min, router 113 min with seeds "1 2 3 4" (smlp with switch 13.6, with hash
-# 14.7-17.7, switch 11.1-12.2), long
-# 74 min (12 epochs: smlp with hash 28.9, gmlp 19.2, switch 24.1).
+# 14.7-17.7, switch 11.1-12.2), long 149 min (12 epochs: smlp with hash 28.9, gmlp 19.2,
+# switch 24.1, smlp 25.9, transformer 16.8, hash 29.3).
 # Memory: a whole run, the validation pass over all 3,232 windows included, peaks at 0.56 GB
 # resident (sMLP with causal BASE, one thread, measured with /usr/bin/time -v).
 #
@@ -226,7 +227,7 @@ fi
 if [ "$part" = long ]; then
   # The budget: validation was still falling 0.005-0.010 bpc an epoch at the end of 6 epochs.
   runs=()
-  families=(smlp-hash gmlp switch smlp transformer)
+  families=(smlp-hash gmlp switch smlp transformer hash)
   for f in "${families[@]}"; do fit "$f-e$long-s$first" "$f" "$first" "$long"; done
   add_if_made "${families[@]}"   # the same models with EPOCHS epochs
   finish "$RESULTS/kjv/long" "${runs[@]}"
